@@ -1,0 +1,3 @@
+"""Placeholder; filled by the games work."""
+
+__all__: list[str] = []
