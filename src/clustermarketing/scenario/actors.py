@@ -1,0 +1,186 @@
+"""Scenario sections for actors and ties: firms, institutions, ties, markets (MODEL.md §1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, model_validator
+
+from clustermarketing.scenario.fields import STRICT, P
+
+InstitutionKind = Literal[
+    "trade_association",
+    "chamber_of_commerce",
+    "research_institute",
+    "government_agency",
+    "marketing_intermediary",
+    "academic_group",
+]
+
+
+class LogNormal(BaseModel):
+    """A log-normal distribution given by its median and the s.d. of the log."""
+
+    model_config = STRICT
+    median: float = P(20.0, "median of the distribution", gt=0)
+    sigma: float = P(0.6, "standard deviation of the natural log", ge=0, le=5)
+
+
+class Normal(BaseModel):
+    """A normal distribution (truncated at a small positive floor where a value must be > 0)."""
+
+    model_config = STRICT
+    mean: float = P(10.0, "mean")
+    sd: float = P(1.0, "standard deviation", ge=0)
+
+
+class Beta(BaseModel):
+    """A beta distribution on [0, 1]."""
+
+    model_config = STRICT
+    a: float = P(2.0, "first shape parameter", gt=0)
+    b: float = P(2.0, "second shape parameter", gt=0)
+
+
+class Segment(BaseModel):
+    """A product segment: firms in one segment are substitutes, across segments complements."""
+
+    model_config = STRICT
+    name: str = P("main", "segment name", seed="000")
+    share: float = P(1.0, "share of firms in this segment (normalised over segments)", gt=0)
+
+
+class FirmsConfig(BaseModel):
+    """How the cluster's firms are made: generated from distributions or read from a CSV."""
+
+    model_config = STRICT
+    source: Literal["generate", "csv"] = P("generate", "generate firms or load them from `csv`")
+    csv: Path | None = P(
+        None,
+        "CSV of real firms; columns employees, unit_cost, quality, segment, "
+        "market_orientation, growth_propensity, leader (0/1), and optionally cash, access_<market>",
+    )
+    count: int = P(
+        200, "number of firms at t=0 (leaders included)", unit="firms", ge=1, le=5_000_000
+    )
+    leaders: int = P(2, "number of leading enterprises", unit="firms", seed="000", ge=0)
+    segments: list[Segment] = P(
+        [Segment()], "product segments (same segment = substitutes)", seed="000"
+    )
+    sme_employees: LogNormal = P(LogNormal(), "employees of an SME", unit="persons", seed="000")
+    leader_employees: LogNormal = P(
+        LogNormal(median=1500.0, sigma=0.3), "employees of a leading enterprise", unit="persons"
+    )
+    productivity: float = P(
+        50.0, "capacity per employee", unit="units/person/period", seed="choice", gt=0
+    )
+    unit_cost: Normal = P(Normal(), "production unit cost of an SME", unit="CU/unit")
+    leader_cost_advantage: float = P(
+        0.1, "relative unit-cost advantage of leaders (scale)", seed="000", ge=0, lt=1
+    )
+    quality: Normal = P(Normal(mean=1.0, sd=0.2), "product quality index", unit="index")
+    leader_quality_premium: float = P(0.3, "quality added for leaders", unit="index", ge=0)
+    taste_sd: float = P(
+        0.5,
+        "s.d. of the firm-market taste shock ξ (horizontal differentiation)",
+        unit="utils",
+        ge=0,
+    )
+    market_orientation: Beta = P(
+        Beta(a=2.0, b=2.0), "market orientation: probability of acting on information", seed="003"
+    )
+    growth_propensity: Beta = P(
+        Beta(a=2.0, b=2.0),
+        "manager profile: 1 growth-seeking, 0 stability-seeking (cooperation/expansion)",
+        seed="001",
+    )
+    channel_ratio: float = P(
+        1.1, "own channel capacity / production capacity", unit="ratio", seed="000", gt=0
+    )
+    initial_cash_periods: float = P(
+        4.0, "initial cash in periods of expected gross margin", unit="periods", ge=0
+    )
+    sme_access: list[float] | None = P(
+        None,
+        "probability that an SME starts with access to each market (default 1, 0.3, 0.05...)",
+        seed="000",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> FirmsConfig:
+        if self.source == "csv" and self.csv is None:
+            raise ValueError("firms.csv: a path is required when firms.source is 'csv'")
+        if self.source == "generate" and self.leaders > self.count:
+            raise ValueError(
+                f"firms.leaders: {self.leaders} exceeds firms.count {self.count}; "
+                "expected at most the number of firms"
+            )
+        if not self.segments:
+            raise ValueError("firms.segments: empty list; expected at least one segment")
+        if self.sme_access is not None and any(not 0 <= p <= 1 for p in self.sme_access):
+            raise ValueError(
+                f"firms.sme_access: {self.sme_access}; expected probabilities in [0, 1]"
+            )
+        return self
+
+
+class TiesConfig(BaseModel):
+    """Strong and weak inter-firm ties (MODEL.md §1; seed 003)."""
+
+    model_config = STRICT
+    source: Literal["generate", "edgelist"] = P("generate", "generate ties or read `edgelist`")
+    edgelist: Path | None = P(
+        None, "CSV edge list with columns source, target, kind (strong|weak); ids are firm rows"
+    )
+    strong_degree: float = P(
+        4.0, "mean strong ties per firm", unit="ties", seed="003", ge=0, le=200
+    )
+    weak_degree: float = P(8.0, "mean weak ties per firm", unit="ties", seed="003", ge=0, le=500)
+    proximity: float = P(
+        0.8,
+        "share of ties formed with geographic neighbours (clustered ≈ 0.8, dispersed 0)",
+        seed="003",
+        ge=0,
+        le=1,
+    )
+    locality: float = P(
+        0.03, "size of a geographic neighbourhood as a share of all firms", ge=0.0001, le=1
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> TiesConfig:
+        if self.source == "edgelist" and self.edgelist is None:
+            raise ValueError("ties.edgelist: a path is required when ties.source is 'edgelist'")
+        return self
+
+
+class Institution(BaseModel):
+    """A non-firm actor: association, chamber, institute, agency, intermediary, academic group."""
+
+    model_config = STRICT
+    kind: InstitutionKind = P("trade_association", "kind of institution", seed="000")
+    name: str = P("association", "display name")
+    monitoring: float = P(
+        0.0, "extra probability that this body detects a free-rider", seed="000", ge=0, le=1
+    )
+    subsidy: float = P(
+        0.0, "funding of pooled marketing per period (e.g. a fair)", unit="CU/period", ge=0
+    )
+
+
+class Market(BaseModel):
+    """A final market: size, trend and shocks, sensitivities, entry cost (MODEL.md §1)."""
+
+    model_config = STRICT
+    name: str = P("home", "market name")
+    size: float = P(100_000.0, "potential buyers at t=0", unit="units/period", gt=0)
+    trend: float = P(0.01, "mean growth rate of size", unit="1/period", seed="001", ge=-0.5, le=0.5)
+    volatility: float = P(0.02, "s.d. of the size shock", unit="1/period", seed="001", ge=0, le=1)
+    quality_weight: float = P(1.0, "a_m: utility per quality point", unit="utils/index", ge=0)
+    price_sensitivity: float = P(0.2, "b_m: utility lost per CU of price", unit="utils/CU", gt=0)
+    brand_sensitivity: float = P(1.0, "multiplier of goodwill and regional-brand utility", ge=0)
+    entry_cost: float = P(
+        2000.0, "one-off cost of opening own access to this market", unit="CU", ge=0
+    )
+    outside_utility: float = P(0.0, "u_0m: utility of not buying from the cluster", unit="utils")

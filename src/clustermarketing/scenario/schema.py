@@ -1,0 +1,139 @@
+"""The scenario: one validated description of a cluster, its markets and its marketing model."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError, field_validator, model_validator
+
+from clustermarketing.models import get_preset, preset_settings
+from clustermarketing.scenario.actors import FirmsConfig, Institution, Market, TiesConfig
+from clustermarketing.scenario.dynamics import (
+    ContributionConfig,
+    DemandConfig,
+    DemographyConfig,
+    DiffusionConfig,
+    MembershipConfig,
+    PricingConfig,
+    StocksConfig,
+    TrustConfig,
+)
+from clustermarketing.scenario.fields import STRICT, P
+from clustermarketing.scenario.functions import FunctionsConfig
+from clustermarketing.scenario.model import ModelConfig
+
+
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``base`` updated recursively by ``over`` (dicts merge, everything else replaces)."""
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _default_markets() -> list[Market]:
+    return [
+        Market(name="home", size=60_000, trend=0.01, price_sensitivity=0.25, entry_cost=0),
+        Market(name="national", size=80_000, trend=0.015, price_sensitivity=0.2, entry_cost=2000),
+        Market(
+            name="international",
+            size=100_000,
+            trend=0.02,
+            volatility=0.04,
+            price_sensitivity=0.15,
+            brand_sensitivity=1.5,
+            entry_cost=6000,
+        ),
+    ]
+
+
+class Scenario(BaseModel):
+    """A cluster scenario (YAML/JSON). Unknown keys are rejected; every number is bounded."""
+
+    model_config = STRICT
+    name: str = P("custom", "scenario name")
+    description: str = P("", "free text")
+    seed: int = P(12345, "root seed of numpy.random.SeedSequence", ge=0)
+    horizon: int = P(
+        40, "periods simulated (a period is a quarter)", unit="periods", ge=1, le=10_000
+    )
+    replicates: int = P(8, "independent replicates (children of one SeedSequence)", ge=1, le=10_000)
+    pricing: Literal["nash", "cartel"] = P(
+        "nash",
+        "nash: cooperative-cost Nash pricing; cartel: members maximise joint profit",
+        seed="001",
+    )
+    firms: FirmsConfig = P(FirmsConfig(), "firms")
+    ties: TiesConfig = P(TiesConfig(), "ties")
+    institutions: list[Institution] = P([], "institutions", seed="000")
+    markets: list[Market] = P(_default_markets(), "markets")
+    demand: DemandConfig = P(DemandConfig(), "demand")
+    solver: PricingConfig = P(PricingConfig(), "pricing solver and cooperative pricing")
+    functions: FunctionsConfig = P(FunctionsConfig(), "marketing functions")
+    diffusion: DiffusionConfig = P(DiffusionConfig(), "signals and diffusion")
+    membership: MembershipConfig = P(MembershipConfig(), "membership")
+    contribution: ContributionConfig = P(ContributionConfig(), "contribution dynamics")
+    trust: TrustConfig = P(TrustConfig(), "trust")
+    stocks: StocksConfig = P(StocksConfig(), "stocks")
+    demography: DemographyConfig = P(DemographyConfig(), "entry, exit, employment")
+    model: dict[str, Any] = P(
+        {"preset": "independent"},
+        "marketing model: `preset` plus overrides of any ModelConfig field",
+        seed="000",
+    )
+
+    @field_validator("markets")
+    @classmethod
+    def _markets(cls, v: list[Market]) -> list[Market]:
+        if not v:
+            raise ValueError("empty market list; expected at least one market")
+        names = [m.name for m in v]
+        if len(set(names)) != len(names):
+            raise ValueError(f"duplicate market names {names}")
+        return v
+
+    @field_validator("model")
+    @classmethod
+    def _model(cls, v: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(v.get("preset", "independent"), str):
+            raise ValueError(f"preset: {v.get('preset')!r}; expected a model name")
+        resolve_model(v)  # raises with the field named
+        return v
+
+    @model_validator(mode="after")
+    def _cross(self) -> Scenario:
+        if self.firms.sme_access is not None and len(self.firms.sme_access) != len(self.markets):
+            raise ValueError(
+                f"firms.sme_access: {len(self.firms.sme_access)} values; expected one per market "
+                f"({len(self.markets)})"
+            )
+        return self
+
+    def model_config_for(self, model: str | None = None) -> ModelConfig:
+        """The resolved model: the scenario's overrides applied to preset ``model``."""
+        spec = dict(self.model)
+        if model is not None:
+            spec["preset"] = model
+        return resolve_model(spec)
+
+
+def resolve_model(spec: dict[str, Any]) -> ModelConfig:
+    """Merge a ``model:`` section over its preset and validate it.
+
+    The independent baseline ignores overrides: it has no cooperative to configure.
+    """
+    name = spec.get("preset", "independent")
+    get_preset(name)  # KeyError with the valid names
+    base = preset_settings(name)
+    over = {k: v for k, v in spec.items() if k != "preset"}
+    merged = base if name == "independent" else deep_merge(base, over)
+    merged["preset"] = name
+    try:
+        return ModelConfig.model_validate(merged)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"])
+        raise ValueError(f"{loc}: {err['msg']} (got {err.get('input')!r})") from None
