@@ -98,7 +98,7 @@ def parse_set(assignment: str) -> tuple[list[str], Any]:
     if "=" not in assignment:
         raise ScenarioError(f"--set: {assignment!r}; expected dotted.path=value")
     key, _, value = assignment.partition("=")
-    parts = [p for p in key.strip().split(".")]
+    parts = key.strip().split(".")
     if not key.strip() or any(not p for p in parts):
         raise ScenarioError(f"--set: {assignment!r}; expected dotted.path=value")
     try:
