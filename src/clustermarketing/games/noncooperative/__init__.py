@@ -1,3 +1,15 @@
-"""Placeholder; filled by the games work."""
+"""Non-cooperative and evolutionary games (MODEL.md §8, seed 001)."""
 
-__all__: list[str] = []
+from clustermarketing.games.noncooperative.bimatrix import (
+    DegenerateGameWarning,
+    is_best_response,
+    is_nash,
+    nash_equilibria,
+)
+
+__all__ = [
+    "DegenerateGameWarning",
+    "is_best_response",
+    "is_nash",
+    "nash_equilibria",
+]
