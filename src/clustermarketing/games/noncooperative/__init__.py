@@ -28,6 +28,14 @@ from clustermarketing.games.noncooperative.pricing import (
     prisoners_dilemma_critical_delta,
     profits,
 )
+from clustermarketing.games.noncooperative.public_goods import (
+    deviation_gain,
+    full_contribution_region,
+    min_sanction_for_full_contribution,
+    nash_contributions,
+    optimal_contributions,
+    public_goods_payoffs,
+)
 
 __all__ = [
     "DegenerateGameWarning",
@@ -39,11 +47,17 @@ __all__ = [
     "consumer_surplus",
     "cooperative_cost_prices",
     "critical_discount_factor",
+    "deviation_gain",
+    "full_contribution_region",
     "is_best_response",
     "is_nash",
     "logit_collusion_critical_delta",
     "logit_shares",
+    "min_sanction_for_full_contribution",
+    "nash_contributions",
     "nash_equilibria",
+    "optimal_contributions",
     "prisoners_dilemma_critical_delta",
     "profits",
+    "public_goods_payoffs",
 ]
