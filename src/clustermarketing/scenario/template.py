@@ -124,26 +124,48 @@ def _meta(prop: Schema, defs: Schema, path: str, default: Any) -> ParamDoc:
     )
 
 
-def walk(schema: Schema, prefix: str = "", defs: Schema | None = None) -> list[ParamDoc]:
+def walk(
+    schema: Schema,
+    prefix: str = "",
+    defs: Schema | None = None,
+    defaults: dict[str, Any] | None = None,
+    parent: ParamDoc | None = None,
+) -> list[ParamDoc]:
     """Every leaf parameter of a model's JSON schema, depth first, in declaration order.
 
-    Nested models recurse (``firms.unit_cost.mean``); lists of models are documented by their
-    item fields (``markets[].size``), with the item model's own defaults.
+    Nested models recurse (``firms.unit_cost.mean``) with the defaults of the enclosing field
+    (a leader's employees default to a median of 1500, not the generic 20). Below a section, a
+    nested field's meaning is prefixed by its parent's and inherits the parent's unit and seed
+    when it has none of its own. Lists of models are documented by their item fields
+    (``markets[].size``) with the item model's own defaults.
     """
     defs = schema.get("$defs", {}) if defs is None else defs
     out: list[ParamDoc] = []
     for name, prop in schema.get("properties", {}).items():
         path = f"{prefix}{name}"
-        default = prop.get("default")
+        default = (defaults or {}).get(name, prop.get("default"))
+        doc = _meta(prop, defs, path, default)
+        if parent is not None:
+            doc = ParamDoc(
+                path=path,
+                type=doc.type,
+                description=f"{parent.description}: {doc.description}",
+                unit=doc.unit if doc.unit != "-" else parent.unit,
+                default=default,
+                range=doc.range,
+                seed=doc.seed if doc.seed != "model" else parent.seed,
+            )
         obj = _object_schema(prop, defs)
         items = _array_item_schema(prop, defs)
+        nested_parent = doc if prefix else None  # no prefix below a top-level section
         if obj is not None:
-            out.extend(walk(obj, f"{path}.", defs))
+            sub = default if isinstance(default, dict) else None
+            out.extend(walk(obj, f"{path}.", defs, sub, nested_parent))
         elif items is not None:
-            out.append(_meta(prop, defs, path, default))
-            out.extend(walk(items, f"{path}[].", defs))
+            out.append(doc)
+            out.extend(walk(items, f"{path}[].", defs, None, None))
         else:
-            out.append(_meta(prop, defs, path, default))
+            out.append(doc)
     return out
 
 
@@ -255,7 +277,9 @@ def _md(text: Any) -> str:
 def _default_md(value: Any) -> str:
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         names = [str(v["name"]) for v in value if "name" in v]
-        return f"{len(value)} items" + (f" ({', '.join(names)})" if names else "")
+        return f"{len(value)} item{'s' if len(value) > 1 else ''}" + (
+            f" ({', '.join(names)})" if names else ""
+        )
     if value is None:
         return "null"
     if isinstance(value, str):
@@ -346,10 +370,10 @@ def _model_section(schema: Schema) -> list[str]:
     out = [
         "## `model` — marketing model",
         "",
-        _md(prop.get("description", "")) + ". The section names a preset and may override any",
-        "field below; the merged settings are validated as a whole. Defaults shown are those of",
-        "the independent baseline; each preset sets its own (table below). The independent",
-        "baseline ignores overrides.",
+        "The `model:` section names a preset and may override any field below; the merged",
+        "settings are validated as a whole. Defaults shown are those of the independent",
+        "baseline; each preset sets its own (table below). The independent baseline ignores",
+        "overrides.",
         "",
         *_table(docs),
         "",
