@@ -183,4 +183,8 @@ class Market(BaseModel):
     entry_cost: float = P(
         2000.0, "one-off cost of opening own access to this market", unit="CU", ge=0
     )
-    outside_utility: float = P(0.0, "u_0m: utility of not buying from the cluster", unit="utils")
+    outside_utility: float = P(
+        3.0,
+        "u_0m: utility of buying elsewhere (other regions' products); sets the cluster's reach",
+        unit="utils",
+    )

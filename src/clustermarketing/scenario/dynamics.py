@@ -15,7 +15,7 @@ class DemandConfig(BaseModel):
         0.3, "g_c: utility per ln(1+goodwill)", unit="utils", seed="000", ge=0
     )
     regional_brand_weight: float = P(
-        0.4, "g_r: utility per ln(1+regional brand) for members using the mark", seed="000", ge=0
+        0.2, "g_r: utility per ln(1+regional brand) for members using the mark", seed="000", ge=0
     )
     signal_value: float = P(
         0.4, "utility gained in a market by a firm that adapted to its demand signal", ge=0
@@ -38,6 +38,13 @@ class PricingConfig(BaseModel):
         seed="001",
         ge=0,
         lt=1,
+    )
+    sourcing_partners: float = P(
+        2.0,
+        "member strong ties at which 63% of a member's inputs can be sourced inside the cooperative",
+        unit="ties",
+        seed="001",
+        gt=0,
     )
 
 
@@ -142,13 +149,22 @@ class DemographyConfig(BaseModel):
         ge=0,
         le=1,
     )
-    reference_margin: float = P(
-        0.15, "profit margin at which attractiveness is 1", unit="share of revenue", gt=0
+    reference_return: float = P(
+        0.5,
+        "normal profit per unit of capacity; attractiveness = cluster return / this − 1 (free entry)",
+        unit="CU/unit/period",
+        seed="003",
+        gt=0,
     )
     max_firms_factor: float = P(
-        2.0, "slots reserved for entrants, as a multiple of the initial firm count", ge=1, le=20
+        3.0, "slots reserved for entrants, as a multiple of the initial firm count", ge=1, le=20
     )
     fixed_staff: float = P(0.3, "share of initial employees that are fixed staff", ge=0, le=1)
     affordability: float = P(
-        0.1, "a firm runs a function alone only if its fixed cost ≤ this share of revenue", ge=0
+        0.12,
+        "own marketing budget as a share of last period's revenue (functions run cheapest first)",
+        unit="share of revenue",
+        seed="000",
+        ge=0,
+        le=1,
     )

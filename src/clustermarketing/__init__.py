@@ -1,0 +1,13 @@
+"""clustermarketing: simulate, analyse and evaluate cooperative marketing in industrial clusters.
+
+>>> import clustermarketing as cm
+>>> sc = cm.example("footwear")
+>>> sc.model_config_for().preset
+'collective_mark'
+"""
+
+from clustermarketing.engine.run import SimulationResult, simulate
+from clustermarketing.scenario import Scenario, example, load_scenario
+
+__all__ = ["Scenario", "SimulationResult", "example", "load_scenario", "simulate"]
+__version__ = "0.1.0"

@@ -1,0 +1,247 @@
+"""Running a scenario: replicates × (model, independent baseline) on common random numbers.
+
+Replicate r of a run seeded ``s`` uses the children ``SeedSequence(s, spawn_key=(r, 0))`` (build:
+firms, ties, markets) and ``(r, 1)`` (the period streams) for *both* arms, so the model and its
+baseline start from the same cluster and face the same shocks; only the mechanisms differ.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from clustermarketing.engine.build import build
+from clustermarketing.engine.period import Context, make_streams, step
+from clustermarketing.engine.state import State
+from clustermarketing.scenario.load import load_scenario
+from clustermarketing.scenario.model import ModelConfig
+from clustermarketing.scenario.schema import Scenario
+
+BASELINE = "independent"
+
+# metric → how a replicate's periods are summarised
+MEAN_METRICS = (
+    "profit",
+    "member_profit",
+    "nonmember_profit",
+    "sme_profit",
+    "leader_profit",
+    "sme_market_access",
+    "regional_brand",
+    "unit_marketing_cost",
+    "mean_price",
+    "consumer_surplus",
+    "output",
+    "employment",
+    "cooperation_rate",
+    "membership_rate",
+    "trust",
+    "product_diversity",
+)
+SUM_METRICS = ("entries", "exits")
+FINAL_METRICS = ("firms",)
+METRICS = (*MEAN_METRICS, "output_growth", *SUM_METRICS, *FINAL_METRICS, "time_to_90pct_awareness")
+
+
+@dataclass
+class RunOutput:
+    """One arm of one replicate."""
+
+    cluster: pd.DataFrame
+    firms: pd.DataFrame | None
+    signal_times: list[float]
+    members: list[np.ndarray]
+
+
+def _panel(state: State, t: int) -> dict[str, np.ndarray]:
+    ids = np.flatnonzero(state.active | (state.died == t))
+    return {
+        "period": np.full(ids.size, t),
+        "firm": ids,
+        "active": state.active[ids],
+        "member": state.member[ids],
+        "contributes": state.contributes[ids],
+        "output": state.output[ids],
+        "revenue": state.revenue[ids],
+        "profit": state.profit[ids],
+        "cash": state.cash[ids],
+        "quality": state.quality[ids],
+        "goodwill": state.goodwill[ids],
+        "trust": state.trust[ids],
+    }
+
+
+def run_arm(
+    scenario: Scenario,
+    model: ModelConfig,
+    replicate: int,
+    seed: int,
+    periods: int,
+    pricing: str,
+    firm_panel: bool = False,
+    reference_members: list[np.ndarray] | None = None,
+) -> RunOutput:
+    """Simulate one arm (a model or the baseline) of one replicate."""
+    build_ss = np.random.SeedSequence(seed, spawn_key=(replicate, 0))
+    run_ss = np.random.SeedSequence(seed, spawn_key=(replicate, 1))
+    world, state = build(scenario, model, np.random.Generator(np.random.PCG64(build_ss)))
+    ctx = Context(
+        world, scenario, model, pricing, make_streams(run_ss), reference_members=reference_members
+    )
+    rows = []
+    panel: list[dict[str, np.ndarray]] = []
+    for _ in range(periods):
+        t = state.t
+        rows.append(step(state, ctx))
+        if firm_panel:
+            panel.append(_panel(state, t))
+    window = scenario.diffusion.signal_window
+    times = [float(t90) if t90 >= 0 else float(window) for _, t90 in state.signal_log]
+    times += [float(t90) for t90 in state.sig_t90[state.sig_active] if t90 >= 0]
+    firms = None
+    if firm_panel and panel:
+        firms = pd.DataFrame({k: np.concatenate([p[k] for p in panel]) for k in panel[0]})
+        firms["segment"] = world.segment[firms["firm"].to_numpy()]
+        firms["leader"] = world.leader[firms["firm"].to_numpy()]
+    return RunOutput(pd.DataFrame(rows), firms, times, ctx.member_log)
+
+
+def replicate_values(out: RunOutput) -> dict[str, float]:
+    """Summarise one arm of one replicate into one number per metric."""
+    c = out.cluster
+    vals: dict[str, float] = {}
+    for name in MEAN_METRICS:
+        col = c[name].to_numpy(dtype=float)
+        vals[name] = float(np.nanmean(col)) if np.isfinite(col).any() else float("nan")
+    out_series = c["output"].to_numpy(dtype=float)
+    if len(out_series) > 1 and out_series[0] > 0 and out_series[-1] > 0:
+        vals["output_growth"] = float(
+            np.log(out_series[-1] / out_series[0]) / (len(out_series) - 1)
+        )
+    else:
+        vals["output_growth"] = float("nan")
+    for name in SUM_METRICS:
+        vals[name] = float(c[name].sum())
+    vals["firms"] = float(c["firms"].iloc[-1])
+    vals["time_to_90pct_awareness"] = (
+        float(np.mean(out.signal_times)) if out.signal_times else float("nan")
+    )
+    return vals
+
+
+def _ci(values: np.ndarray) -> dict[str, float | None]:
+    v = values[np.isfinite(values)]
+    if v.size == 0:
+        return {"mean": None, "ci_low": None, "ci_high": None}
+    mean = float(v.mean())
+    if v.size < 2:
+        return {"mean": mean, "ci_low": None, "ci_high": None}
+    half = float(stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size))
+    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half}
+
+
+@dataclass
+class SimulationResult:
+    """Per-period cluster table, optional firm panel, and the model-vs-baseline summary."""
+
+    cluster: pd.DataFrame
+    firms: pd.DataFrame | None
+    summary: dict[str, Any]
+
+    def to_json(self) -> str:
+        """The summary as deterministic JSON (sorted keys, no NaN)."""
+        return json.dumps(self.summary, sort_keys=True, indent=2, allow_nan=False)
+
+
+def _clean(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    return x
+
+
+def simulate(
+    scenario: Scenario | str | dict[str, Any],
+    model: str | None = None,
+    seed: int | None = None,
+    replicates: int | None = None,
+    periods: int | None = None,
+    firm_panel: bool = False,
+    pricing: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SimulationResult:
+    """Simulate a marketing model against the independent baseline on common random numbers.
+
+    Returns the per-period cluster table of both arms for every replicate, the optional firm
+    panel, and a summary with mean and 95% t-confidence interval over replicates of each metric
+    for the model, the baseline and their paired difference.
+    """
+    sc = load_scenario(scenario)
+    seed = sc.seed if seed is None else int(seed)
+    reps = sc.replicates if replicates is None else int(replicates)
+    horizon = sc.horizon if periods is None else int(periods)
+    mode = sc.pricing if pricing is None else pricing
+    if mode not in ("nash", "cartel"):
+        raise ValueError(f"pricing: {mode!r}; expected 'nash' or 'cartel'")
+    if reps < 1 or horizon < 1 or seed < 0:
+        raise ValueError(
+            f"replicates/periods/seed: got {reps}/{horizon}/{seed}; expected ≥ 1, ≥ 1, ≥ 0"
+        )
+    m_cfg = sc.model_config_for(model)
+    b_cfg = sc.model_config_for(BASELINE)
+    tables, panels = [], []
+    per_arm: dict[str, list[dict[str, float]]] = {"model": [], "baseline": []}
+    iters: list[float] = []
+    total = 2 * reps
+    for r in range(reps):
+        mo = run_arm(sc, m_cfg, r, seed, horizon, mode, firm_panel)
+        bo = run_arm(sc, b_cfg, r, seed, horizon, mode, firm_panel, reference_members=mo.members)
+        for arm, out in (("model", mo), ("baseline", bo)):
+            df = out.cluster.copy()
+            df.insert(0, "arm", arm)
+            df.insert(0, "replicate", r)
+            tables.append(df)
+            if out.firms is not None:
+                f = out.firms.copy()
+                f.insert(0, "arm", arm)
+                f.insert(0, "replicate", r)
+                panels.append(f)
+            per_arm[arm].append(replicate_values(out))
+            iters.extend(out.cluster["price_iterations"].tolist())
+            if progress is not None:
+                progress(2 * r + (1 if arm == "model" else 2), total)
+    metrics = {}
+    for name in METRICS:
+        mv = np.array([v[name] for v in per_arm["model"]])
+        bv = np.array([v[name] for v in per_arm["baseline"]])
+        metrics[name] = {"model": _ci(mv), "baseline": _ci(bv), "difference": _ci(mv - bv)}
+    cluster = pd.concat(tables, ignore_index=True)
+    summary = _clean(
+        {
+            "scenario": sc.name,
+            "model": m_cfg.preset,
+            "baseline": BASELINE,
+            "seed": seed,
+            "replicates": reps,
+            "periods": horizon,
+            "pricing": mode,
+            "metrics": metrics,
+            "solver": {
+                "tolerance": sc.solver.tolerance,
+                "mean_iterations": float(np.mean(iters)) if iters else 0.0,
+                "max_iterations": int(max(iters)) if iters else 0,
+                "all_converged": bool(cluster["price_converged"].all()),
+            },
+        }
+    )
+    return SimulationResult(
+        cluster, pd.concat(panels, ignore_index=True) if panels else None, summary
+    )

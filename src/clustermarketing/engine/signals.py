@@ -1,0 +1,118 @@
+"""Market signals and their diffusion (MODEL.md §6.1; seed 003).
+
+A signal is a demand shift in one (market, segment) or the opening of a market. Firms learn of
+it by their own or pooled research and by an independent cascade over ties and the structure:
+an aware firm passes it over a strong tie with ``p_strong``, over a weak tie with ``p_weak``,
+over a structure link with ``p_structure``; a star's aware centre reaches each member with
+``p_hub``. Own dissemination raises a sender's tie probability: ``1 − (1 − p)(1 − d_j)``.
+The survival probability of an unaware firm is a product over aware neighbours, computed as one
+sparse matrix product of log-probabilities for all tracked signals at once.
+Aware firms act (adapt) with probability equal to their market orientation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from clustermarketing.engine.state import State, World
+from clustermarketing.engine.structures import Structure
+from clustermarketing.scenario.dynamics import DiffusionConfig
+
+
+def arrive(state: State, world: World, cfg: DiffusionConfig, u: np.ndarray) -> None:
+    """Maybe start a new signal (u: 4 uniforms from the signal stream)."""
+    t = state.t
+    # close signals whose window ended
+    ended = state.sig_active & (t - state.sig_start >= cfg.signal_window)
+    for k in np.flatnonzero(ended):
+        state.signal_log.append((int(state.sig_start[k]), int(state.sig_t90[k])))
+    state.sig_active &= ~ended
+    if u[0] >= cfg.signal_rate:
+        return
+    free = np.flatnonzero(~state.sig_active)
+    k = int(free[0]) if free.size else int(np.argmin(state.sig_start))
+    if state.sig_active[k]:
+        state.signal_log.append((int(state.sig_start[k]), int(state.sig_t90[k])))
+    state.sig_active[k] = True
+    state.sig_start[k] = t
+    state.sig_market[k] = min(int(u[1] * world.n_markets), world.n_markets - 1)
+    state.sig_segment[k] = min(int(u[2] * world.n_segments), world.n_segments - 1)
+    state.sig_new_market[k] = u[3] < cfg.new_market_share
+    state.sig_t90[k] = -1
+    state.aware[:, k] = False
+    state.adapted[:, k] = False
+
+
+def spread(
+    state: State,
+    world: World,
+    cfg: DiffusionConfig,
+    structure: Structure | None,
+    detect_own: np.ndarray,
+    detect_hub: float,
+    dissemination_own: np.ndarray,
+    dissemination_pooled: float,
+    u_detect: np.ndarray,
+    u_spread: np.ndarray,
+    u_hub: float,
+    u_act: np.ndarray,
+) -> None:
+    """One period of detection, cascade and adaptation for every tracked signal.
+
+    ``detect_own`` (n,) is each firm's detection probability from its own research;
+    ``detect_hub`` the cooperative's (pooled research). Uniform draws come from the caller's
+    streams, shaped (n, K) / (n + 1, K), so both arms of a comparison see the same numbers.
+    """
+    if not state.sig_active.any():
+        return
+    act = state.sig_active
+    n = world.n
+    alive = state.active
+    aware = state.aware
+    prev = aware.copy()
+    # detection
+    p_det = 1.0 - (1.0 - cfg.base_detection) * (1.0 - detect_own)
+    newly = (u_detect < p_det[:, None]) & alive[:, None]
+    # tie cascade (sender-side dissemination)
+    ls = np.log1p(-min(cfg.p_strong, 1 - 1e-12))
+    lw = np.log1p(-min(cfg.p_weak, 1 - 1e-12))
+    ld = np.log1p(-np.minimum(dissemination_own, 1 - 1e-12))
+    send = prev[:n] & alive[:, None]
+    log_surv = world.strong @ (send * (ls + ld)[:, None]) + world.weak @ (send * (lw + ld)[:, None])
+    if structure is not None and structure.links:
+        ps = 1.0 - (1.0 - cfg.p_structure) * (1.0 - dissemination_pooled)
+        ph = 1.0 - (1.0 - cfg.p_hub) * (1.0 - dissemination_pooled)
+        a_send = prev.astype(float)
+        a_send[:n] *= alive[:, None]
+        if structure.hub_edges:
+            # star: the centre broadcasts with p_hub; members report back with p_structure
+            hub_col = structure.adj[:n, n].toarray().ravel() > 0
+            log_surv[hub_col] += np.log1p(-min(ph, 1 - 1e-12)) * a_send[n][None, :]
+            reporters = (a_send[:n] * hub_col[:, None]).sum(axis=0)
+            hub_p = 1.0 - (1.0 - ps) ** reporters
+        else:
+            ls_struct = np.log1p(-min(ps, 1 - 1e-12))
+            full = structure.adj @ (a_send * ls_struct)
+            log_surv += full[:n]
+            hub_p = 1.0 - np.exp(full[n])
+        hub_p = 1.0 - (1.0 - hub_p) * (1.0 - detect_hub)
+        if state.hub_alive:
+            aware[n] |= (u_hub < hub_p) & act
+    newly |= (u_spread < -np.expm1(log_surv)) & alive[:, None]
+    aware[:n] |= newly & act[None, :]
+    # adaptation: aware firms act with probability = market orientation
+    state.adapted |= aware[:n] & (u_act < world.mo[:, None]) & alive[:, None]
+    # time to 90% awareness
+    n_alive = max(1, int(alive.sum()))
+    frac = (aware[:n] & alive[:, None]).sum(axis=0) / n_alive
+    hit = act & (state.sig_t90 < 0) & (frac >= 0.9)
+    state.sig_t90[hit] = state.t - state.sig_start[hit]
+
+
+def awareness_share(state: State) -> float:
+    """Mean share of active firms aware of the currently tracked signals."""
+    if not state.sig_active.any():
+        return float("nan")
+    n = state.active.size
+    a = state.aware[:n][state.active][:, state.sig_active]
+    return float(a.mean()) if a.size else float("nan")
