@@ -1,0 +1,28 @@
+"""Shared fixtures: small, fast scenarios built from the shipped examples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import clustermarketing as cm
+from clustermarketing.engine.build import build
+from clustermarketing.engine.period import Context, make_streams
+
+
+def small(example: str = "footwear", *overrides: str, firms: int = 120) -> cm.Scenario:
+    """A shipped example shrunk for unit tests."""
+    return cm.load_scenario(example, [f"firms.count={firms}", *overrides])
+
+
+def world_state(scenario: cm.Scenario, model: str | None = None, seed: int = 1, pricing: str = "nash"):
+    """A built world, its state and a run context for stepping periods by hand."""
+    m = scenario.model_config_for(model)
+    w, st = build(scenario, m, np.random.default_rng(seed))
+    ctx = Context(w, scenario, m, pricing, make_streams(np.random.SeedSequence(seed)))
+    return w, st, ctx
+
+
+@pytest.fixture
+def footwear_small() -> cm.Scenario:
+    return small()
