@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from clustermarketing.io import summary_json
 
@@ -32,14 +33,15 @@ def _num(x: Any) -> str:
     return f"{f:.4g}"
 
 
-def _cell(stats: dict[str, Any] | None) -> str:
+def _cell(stats: dict[str, Any] | None) -> Text:
+    """Mean on the first line, the 95% CI dimmed below it (keeps the table narrow)."""
     if not stats:
-        return "-"
-    mean = _num(stats.get("mean"))
+        return Text("-")
+    cell = Text(_num(stats.get("mean")))
     lo, hi = stats.get("ci_low"), stats.get("ci_high")
-    if lo is None and hi is None:
-        return mean
-    return f"{mean} [{_num(lo)}, {_num(hi)}]"
+    if lo is not None or hi is not None:
+        cell.append(f"\n[{_num(lo)}, {_num(hi)}]", style="dim")
+    return cell
 
 
 def summary_table(summary: dict[str, Any]) -> Table:
@@ -51,11 +53,11 @@ def summary_table(summary: dict[str, Any]) -> Table:
     caption = (
         f"{summary.get('replicates', '?')} replicates × {summary.get('periods', '?')} periods, "
         f"pricing {summary.get('pricing', '?')}, seed {summary.get('seed', '?')}; "
-        "mean [95% CI] over replicates; difference = model − baseline on common random numbers"
+        "mean and [95% CI] over replicates; difference = model − baseline on common random numbers"
     )
-    table = Table(title=title, caption=caption)
-    table.add_column("metric", style="bold")
-    table.add_column(f"model ({summary.get('model', '?')})", justify="right")
+    table = Table(title=title, caption=caption, show_lines=True)
+    table.add_column("metric", style="bold", no_wrap=True)
+    table.add_column("model", justify="right")
     table.add_column("baseline", justify="right")
     table.add_column("difference", justify="right")
     for name, arms in summary.get("metrics", {}).items():

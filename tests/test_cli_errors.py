@@ -1,0 +1,178 @@
+"""User errors: one ``error:`` line on stderr naming field, value and expectation; exit code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from clustermarketing.cli.main import app
+
+runner = CliRunner()
+
+FIRM_HEADER = "employees,unit_cost,quality,segment,market_orientation,growth_propensity,leader"
+
+
+def _user_error(args: list[str], *expected: str) -> str:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    assert result.stdout == ""
+    err = result.stderr
+    assert err.startswith("error: "), err
+    assert "Traceback" not in result.output
+    assert len(err.strip().splitlines()) == 1, err
+    for text in expected:
+        assert text in err, (text, err)
+    return err
+
+
+@pytest.mark.parametrize(
+    ("assignment", "expected"),
+    [
+        ("firms.count=abc", ["firms.count", "'abc'", "integer"]),
+        ("firms.productivity=-1", ["firms.productivity", "-1", "greater than 0"]),
+        ("diffusion.p_strong=1.5", ["diffusion.p_strong", "1.5", "less than or equal to 1"]),
+        ("firms.nonsense=1", ["firms.nonsense", "unknown key 'nonsense'", "expected one of"]),
+        ("markets.7.size=1", ["markets.7", "out of range"]),
+        ("no_equals_sign", ["--set", "dotted.path=value"]),
+        ("model.preset=nope", ["unknown model 'nope'"]),
+        ("model.preset=cluster_brand", ["planned but not built"]),
+    ],
+)
+def test_bad_overrides(assignment: str, expected: list[str]) -> None:
+    _user_error(["validate", "optoelectronics", "--set", assignment], *expected)
+
+
+def test_run_bad_override_fails_before_simulating() -> None:
+    _user_error(["run", "--set", "firms.count=abc"], "firms.count")
+
+
+def test_unknown_model() -> None:
+    _user_error(["run", "footwear", "--model", "nope"], "--model", "'nope'", "expected one of")
+
+
+def test_planned_model() -> None:
+    _user_error(["run", "--model", "cooperative_rnd"], "--model", "planned")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "--replicates", "0"], "--replicates"),
+        (["run", "--periods", "abc"], "--periods"),
+        (["run", "--seed", "-1"], "--seed"),
+        (["run", "--pricing", "monopoly"], "--pricing"),
+        (["run", "--format", "xml"], "--format"),
+        (["run", "--bogus"], "--bogus"),
+        (["frobnicate"], "frobnicate"),
+    ],
+)
+def test_bad_options(args: list[str], expected: str) -> None:
+    _user_error(args, expected)
+
+
+def test_missing_file() -> None:
+    _user_error(["validate", "no/such/file.yaml"], "'no/such/file.yaml'", "neither a file")
+
+
+def _scenario(tmp_path: Path, data: dict) -> str:
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return str(path)
+
+
+def _firms_csv(tmp_path: Path, rows: list[str], header: str = FIRM_HEADER) -> str:
+    path = tmp_path / "firms.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    return path.name
+
+
+def test_tie_to_missing_firm(tmp_path: Path) -> None:
+    (tmp_path / "edges.csv").write_text("source,target,kind\n0,1,strong\n2,99999,weak\n")
+    path = _scenario(
+        tmp_path, {"firms": {"count": 10}, "ties": {"source": "edgelist", "edgelist": "edges.csv"}}
+    )
+    _user_error(["validate", path], "ties.edgelist row 2", "'target'", "99999", "0..9")
+
+
+def test_empty_firm_list(tmp_path: Path) -> None:
+    csv = _firms_csv(tmp_path, [])
+    path = _scenario(tmp_path, {"firms": {"source": "csv", "csv": csv}})
+    _user_error(["validate", path], "firms.csv", "no firms")
+
+
+def test_csv_missing_column(tmp_path: Path) -> None:
+    header = FIRM_HEADER.replace(",quality", "")
+    csv = _firms_csv(tmp_path, ["10,9,main,0.5,0.5,0"], header=header)
+    path = _scenario(tmp_path, {"firms": {"source": "csv", "csv": csv}})
+    _user_error(["validate", path], "firms.csv", "'quality'", "missing")
+
+
+def test_csv_bad_value(tmp_path: Path) -> None:
+    csv = _firms_csv(tmp_path, ["10,9,1,main,1.5,0.5,0"])
+    path = _scenario(tmp_path, {"firms": {"source": "csv", "csv": csv}})
+    _user_error(["validate", path], "row 1", "market_orientation", "1.5")
+
+
+def test_csv_is_a_directory(tmp_path: Path) -> None:
+    (tmp_path / "dir.csv").mkdir()
+    path = _scenario(tmp_path, {"firms": {"source": "csv", "csv": "dir.csv"}})
+    _user_error(["validate", path], "dir.csv")
+
+
+def test_unknown_top_level_key(tmp_path: Path) -> None:
+    path = _scenario(tmp_path, {"name": "x", "colour": "blue"})
+    _user_error(["validate", path], "colour", "unknown key")
+
+
+@pytest.mark.parametrize("text", ["- a\n- b\n", "just a string\n", "42\n"])
+def test_non_mapping_yaml(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    _user_error(["validate", str(path)], "s.yaml", "expected a mapping")
+
+
+def test_invalid_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("name: [unclosed\n")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: s.yaml: not valid YAML/JSON")
+    assert "Traceback" not in result.output
+
+
+def test_several_problems_one_message(tmp_path: Path) -> None:
+    path = _scenario(tmp_path, {"horizon": 0, "seed": -3})
+    result = runner.invoke(app, ["validate", path])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("error: ") and all(line.startswith("  ") for line in lines[1:])
+    assert "horizon" in result.stderr and "seed" in result.stderr
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=3))
+def test_random_overrides_never_traceback(assignments: list[str]) -> None:
+    args = ["validate", "dispersed", *(f"--set={a}" for a in assignments)]
+    result = runner.invoke(app, args)
+    assert result.exit_code in (0, 2), (args, result.output, result.exception)
+    assert "Traceback" not in result.output
+    if result.exit_code == 2:
+        assert result.stderr.startswith("error: ")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(
+        ["firms.count", "horizon", "diffusion.p_weak", "markets.0.size", "model.preset"]
+    ),
+    st.one_of(st.text(max_size=10), st.integers().map(str), st.floats().map(str)),
+)
+def test_random_values_never_traceback(path: str, value: str) -> None:
+    result = runner.invoke(app, ["validate", "footwear", f"--set={path}={value}"])
+    assert result.exit_code in (0, 2), (path, value, result.output, result.exception)
+    assert "Traceback" not in result.output
