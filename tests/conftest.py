@@ -15,7 +15,9 @@ def small(example: str = "footwear", *overrides: str, firms: int = 120) -> cm.Sc
     return cm.load_scenario(example, [f"firms.count={firms}", *overrides])
 
 
-def world_state(scenario: cm.Scenario, model: str | None = None, seed: int = 1, pricing: str = "nash"):
+def world_state(
+    scenario: cm.Scenario, model: str | None = None, seed: int = 1, pricing: str = "nash"
+):
     """A built world, its state and a run context for stepping periods by hand."""
     m = scenario.model_config_for(model)
     w, st = build(scenario, m, np.random.default_rng(seed))

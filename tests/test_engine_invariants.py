@@ -14,7 +14,9 @@ from clustermarketing.games.noncooperative import bertrand_nash_prices
 from conftest import small, world_state
 
 
-@pytest.mark.parametrize("model", ["independent", "collective_mark", "share_marketing_channel", "exhibition_promotion"])
+@pytest.mark.parametrize(
+    "model", ["independent", "collective_mark", "share_marketing_channel", "exhibition_promotion"]
+)
 def test_units_within_capacity_and_channels(model: str) -> None:
     sc = small("optoelectronics")
     w, st, ctx = world_state(sc, model)
@@ -27,7 +29,9 @@ def test_units_within_capacity_and_channels(model: str) -> None:
         assert np.all(st.output >= 0)
 
 
-@pytest.mark.parametrize("model", ["collective_mark", "share_marketing_channel", "exhibition_promotion"])
+@pytest.mark.parametrize(
+    "model", ["collective_mark", "share_marketing_channel", "exhibition_promotion"]
+)
 def test_pooled_costs_fully_allocated_and_cash_balances(model: str) -> None:
     sc = small("optoelectronics")
     w, st, ctx = world_state(sc, model)
@@ -38,9 +42,13 @@ def test_pooled_costs_fully_allocated_and_cash_balances(model: str) -> None:
         # the cooperative's budget: every CU of pooled cost is paid by members, subsidy, fees or fines
         income = rec["subsidy"] + rec["fees"] + rec["fines"] + reserve_before
         assert rec["allocated_cost"] == pytest.approx(rec["to_allocate"], rel=1e-9, abs=1e-6)
-        assert rec["pooled_cost"] + rec["reserve"] == pytest.approx(rec["allocated_cost"] + income, rel=1e-9, abs=1e-6)
+        assert rec["pooled_cost"] + rec["reserve"] == pytest.approx(
+            rec["allocated_cost"] + income, rel=1e-9, abs=1e-6
+        )
         # cash flows: change of cash equals the period's profit, firm by firm
-        assert np.allclose(st.cash - cash_before, st.profit, atol=1e-6) or np.any(st.born == st.t - 1)
+        assert np.allclose(st.cash - cash_before, st.profit, atol=1e-6) or np.any(
+            st.born == st.t - 1
+        )
 
 
 def test_logit_shares_and_outside_option_sum_to_one() -> None:
@@ -54,7 +62,9 @@ def test_logit_shares_and_outside_option_sum_to_one() -> None:
     sol = solve_prices(np.full((n, m), 10.0), delta, avail, b, u0, seg, s, np.full((n, m), 12.0))
     group = np.arange(m)[None, :] * s + seg[:, None]
     inside = np.bincount(group.ravel(), weights=sol.share.ravel(), minlength=m * s)
-    outside = np.exp(u0)[np.arange(m * s) // s] / (np.exp(u0)[np.arange(m * s) // s] + sol.inclusive.ravel())
+    outside = np.exp(u0)[np.arange(m * s) // s] / (
+        np.exp(u0)[np.arange(m * s) // s] + sol.inclusive.ravel()
+    )
     assert np.allclose(inside + outside, 1.0)
     assert np.all(sol.share[~avail] == 0)
     share, _ = logit_shares(delta, sol.price, avail, b, u0, group, m * s)
@@ -68,7 +78,18 @@ def test_nash_prices_match_independent_game_solver() -> None:
     c = rng.uniform(5, 10, n)
     a = rng.normal(0, 1, n)
     b = 0.3
-    sol = solve_prices(c[:, None], a[:, None], np.ones((n, 1), bool), np.array([b]), np.array([0.5]), np.zeros(n, int), 1, c[:, None] + 3, tol=1e-12, max_iter=5000)
+    sol = solve_prices(
+        c[:, None],
+        a[:, None],
+        np.ones((n, 1), bool),
+        np.array([b]),
+        np.array([0.5]),
+        np.zeros(n, int),
+        1,
+        c[:, None] + 3,
+        tol=1e-12,
+        max_iter=5000,
+    )
     ref = bertrand_nash_prices(c, a, b, a0=0.5, tol=1e-12)
     assert sol.converged
     assert np.allclose(sol.price[:, 0], ref.prices, atol=1e-8)
@@ -80,7 +101,16 @@ def test_cartel_prices_exceed_nash_prices() -> None:
     rng = np.random.default_rng(5)
     n = 10
     c = rng.uniform(5, 10, (n, 1))
-    args = (c, rng.normal(0, 1, (n, 1)), np.ones((n, 1), bool), np.array([0.3]), np.array([0.0]), np.zeros(n, int), 1, c + 3)
+    args = (
+        c,
+        rng.normal(0, 1, (n, 1)),
+        np.ones((n, 1), bool),
+        np.array([0.3]),
+        np.array([0.0]),
+        np.zeros(n, int),
+        1,
+        c + 3,
+    )
     members = np.arange(n) < 6
     nash = solve_prices(*args)
     cartel = solve_prices(*args, mode="cartel", members=members)
@@ -99,7 +129,25 @@ def test_same_seed_same_bytes_and_different_seed_differs() -> None:
     assert a != c
     d = json.loads(a)
     assert d["baseline"] == "independent" and d["replicates"] == 2 and d["periods"] == 6
-    for name in ("member_profit", "nonmember_profit", "sme_profit", "sme_market_access", "regional_brand", "unit_marketing_cost", "mean_price", "consumer_surplus", "output", "output_growth", "employment", "firms", "entries", "exits", "cooperation_rate", "trust", "time_to_90pct_awareness"):
+    for name in (
+        "member_profit",
+        "nonmember_profit",
+        "sme_profit",
+        "sme_market_access",
+        "regional_brand",
+        "unit_marketing_cost",
+        "mean_price",
+        "consumer_surplus",
+        "output",
+        "output_growth",
+        "employment",
+        "firms",
+        "entries",
+        "exits",
+        "cooperation_rate",
+        "trust",
+        "time_to_90pct_awareness",
+    ):
         assert set(d["metrics"][name]) == {"model", "baseline", "difference"}
         assert set(d["metrics"][name]["model"]) == {"mean", "ci_low", "ci_high"}
 

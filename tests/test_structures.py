@@ -14,11 +14,22 @@ from clustermarketing.scenario.model import StructureConfig
 N = 200
 
 
-def _structure(kind: str, members=None, removed=None, hub_alive=True, capacity=None, units=3, **cfg):
+def _structure(
+    kind: str, members=None, removed=None, hub_alive=True, capacity=None, units=3, **cfg
+):
     ties = generate_ties(N, 6.0, 0.8, 0.05, np.random.default_rng(0))
     members = np.arange(N) if members is None else members
     capacity = np.full(N, 100.0) if capacity is None else capacity
-    return build_structure(StructureConfig(kind=kind, **cfg), members, ties, capacity, hub_alive, removed, units, np.random.default_rng(1))
+    return build_structure(
+        StructureConfig(kind=kind, **cfg),
+        members,
+        ties,
+        capacity,
+        hub_alive,
+        removed,
+        units,
+        np.random.default_rng(1),
+    )
 
 
 def _rounds_to_reach_all(s, p: float = 1.0) -> int:
@@ -34,7 +45,9 @@ def _rounds_to_reach_all(s, p: float = 1.0) -> int:
 
 
 def test_diffusion_speed_differs_by_structure() -> None:
-    rounds = {k: _rounds_to_reach_all(_structure(k)) for k in ("star", "hierarchical", "chain", "network")}
+    rounds = {
+        k: _rounds_to_reach_all(_structure(k)) for k in ("star", "hierarchical", "chain", "network")
+    }
     assert rounds["star"] == 2  # member → centre → everyone
     assert rounds["star"] < rounds["hierarchical"] < rounds["chain"]
     assert rounds["network"] < rounds["chain"]
@@ -70,12 +83,22 @@ def test_chain_throughput_is_its_weakest_unit() -> None:
 def test_removing_star_centre_hurts_more_than_any_network_node() -> None:
     star_without_centre = _structure("star", hub_alive=False)
     assert star_without_centre.connected_share == 0.0
-    worst_network = min(_structure("network", removed=np.array([i])).connected_share for i in range(0, N, 10))
+    worst_network = min(
+        _structure("network", removed=np.array([i])).connected_share for i in range(0, N, 10)
+    )
     assert worst_network > 0.9
     # in the simulation: the cooperative stops when the chamber fails, not when a member drops out
     sc = cm.load_scenario("footwear", ["firms.count=120", "model.structure.fail_period=5"])
     hub_fail = cm.simulate(sc, replicates=2, periods=20)
-    net = cm.load_scenario("footwear", ["firms.count=120", "model.structure.kind=network", "model.structure.fail_period=5", "model.structure.fail_node=random"])
+    net = cm.load_scenario(
+        "footwear",
+        [
+            "firms.count=120",
+            "model.structure.kind=network",
+            "model.structure.fail_period=5",
+            "model.structure.fail_node=random",
+        ],
+    )
     node_fail = cm.simulate(net, replicates=2, periods=20)
 
     def late(r, col):

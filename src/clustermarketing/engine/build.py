@@ -118,9 +118,10 @@ def build(scenario: Scenario, model: ModelConfig, rng: np.random.Generator) -> t
     n = max(n0 + 1, math.ceil(n0 * scenario.demography.max_firms_factor))
     mk = scenario.markets
     tr = _traits(scenario, n, n0, rng)
+    xi = rng.normal(0.0, scenario.firms.taste_sd, size=(n, len(mk)))
+    # ties last: scenarios that differ only in their ties share every other draw
     strong, weak = _ties(scenario, n, n0, rng)
     capacity = tr["employees"] * scenario.firms.productivity
-    xi = rng.normal(0.0, scenario.firms.taste_sd, size=(n, len(mk)))
     # hub: the named institution, else the first one; '' when there is none
     names = [i.name for i in scenario.institutions]
     hub = model.structure.hub or (names[0] if names else "leader")
