@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import runpy
 from pathlib import Path
 
 import pytest
@@ -77,10 +76,15 @@ def test_committed_reference_is_up_to_date() -> None:
     )
 
 
-def test_gen_docs_check_mode() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "gen_docs.py"), "--check"],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stderr
+def test_gen_docs_check_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = runpy.run_path(str(ROOT / "scripts" / "gen_docs.py"))
+    assert script["main"](["--check"]) == 0
+    stale = tmp_path / "ref.md"
+    stale.write_text("old")
+    main = script["main"]
+    main.__globals__["GENERATED"] = {stale: scenario_reference_markdown}  # the script's own globals
+    main.__globals__["ROOT"] = tmp_path
+    assert main(["--check"]) == 1
+    assert "out of date: ref.md" in capsys.readouterr().err
+    assert main([]) == 0
+    assert stale.read_text() == scenario_reference_markdown()
