@@ -34,7 +34,7 @@ def test_units_within_capacity_and_channels(model: str) -> None:
 )
 def test_pooled_costs_fully_allocated_and_cash_balances(model: str) -> None:
     sc = small("optoelectronics")
-    w, st, ctx = world_state(sc, model)
+    _, st, ctx = world_state(sc, model)
     for _ in range(10):
         reserve_before = st.reserve
         cash_before = st.cash.copy()
@@ -45,9 +45,24 @@ def test_pooled_costs_fully_allocated_and_cash_balances(model: str) -> None:
         assert rec["pooled_cost"] + rec["reserve"] == pytest.approx(
             rec["allocated_cost"] + income, rel=1e-9, abs=1e-6
         )
-        # cash flows: change of cash equals the period's profit, firm by firm
-        assert np.allclose(st.cash - cash_before, st.profit, atol=1e-6) or np.any(
-            st.born == st.t - 1
+        # cash flows: change of cash equals the period's profit, firm by firm (entrants excepted:
+        # they arrive with their own starting cash)
+        incumbent = st.born != st.t - 1
+        assert np.allclose((st.cash - cash_before)[incumbent], st.profit[incumbent], atol=1e-6)
+        # and profit is revenue less every cost line, summed over the cluster
+        lines = (
+            "production_cost",
+            "own_marketing_cost",
+            "allocated_cost",
+            "fees",
+            "transaction_cost",
+            "contracting_cost",
+            "commission",
+            "fines",
+        )
+        costs = sum(rec[k] for k in lines)
+        assert rec["total_profit"] == pytest.approx(
+            rec["sales_revenue"] - costs, rel=1e-9, abs=1e-6
         )
 
 
@@ -158,8 +173,8 @@ def test_model_and_baseline_share_the_cluster() -> None:
     c = r.cluster
     first = c[c.period == 0].set_index("arm")
     assert first.loc["model", "firms"] >= 1
-    w1, st1, _ = world_state(small(), "collective_mark")
-    w2, st2, _ = world_state(small(), "independent")
+    w1, _, _ = world_state(small(), "collective_mark")
+    w2, _, _ = world_state(small(), "independent")
     assert np.array_equal(w1.capacity, w2.capacity)
     assert (w1.ties != w2.ties).nnz == 0
 

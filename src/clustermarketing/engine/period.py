@@ -95,7 +95,7 @@ def step(state: State, ctx: Context) -> dict[str, float]:
     u_join2 = st["membership"].random(n)
     u_rev, u_pick, u_copy, u_mut = (st["contribution"].random(n) for _ in range(4))
     eps = st["market"].standard_normal(m_count)
-    u_acc, u_acc_m, u_fair, u_fair_m = (st["access"].random(n) for _ in range(4))
+    u_acc, u_fair = (st["access"].random(n) for _ in range(2))
     u_nmd = st["access"].random((n, k_sig))
     u_coop_acc = st["access"].random(2)
     u_catch, u_excl = st["sanctions"].random(n), st["sanctions"].random(n)
@@ -312,10 +312,8 @@ def step(state: State, ctx: Context) -> dict[str, float]:
     shared = np.zeros(n)
     ch_j = fi["channel_development"]
     if plan.pooled[ch_j] and state.coop_channel > 0:
-        if model.shared_channel:  # rival capacity allocated by unmet need
-            want = np.where(eff, need, 0.0)
-        else:
-            want = np.where(eff, w.capacity, 0.0)
+        # shared: rival capacity allocated by unmet need; otherwise split by capacity
+        want = np.where(eff, need if model.shared_channel else w.capacity, 0.0)
         tot_want = want.sum()
         if tot_want > 0:
             shared = (
@@ -476,6 +474,17 @@ def step(state: State, ctx: Context) -> dict[str, float]:
         coord,
         joined,
         left,
+    )
+    act = state.active
+    record.update(
+        {
+            "total_profit": float(profit[act].sum()),
+            "production_cost": float(production[act].sum()),
+            "own_marketing_cost": float(own_mkt[act].sum()),
+            "transaction_cost": float(transaction[act].sum()),
+            "contracting_cost": float(contracting[act].sum()),
+            "commission": float(commission_paid[act].sum()),
+        }
     )
 
     # ---- exit and entry ----

@@ -67,7 +67,7 @@ def solve_prices(
     damping: float = 0.7,
 ) -> PriceSolution:
     """Nash (or cartel) prices of all firms in all markets."""
-    n, m = cost.shape
+    m = cost.shape[1]
     group = np.arange(m)[None, :] * n_segments + segment[:, None]
     n_groups = m * n_segments
     bb = b[None, :]

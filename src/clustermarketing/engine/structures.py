@@ -139,10 +139,8 @@ def build_structure(
         unit_cap = np.bincount(
             part, weights=capacity[members] * cfg.chain_unit_capacity, minlength=units
         )
-        if connected[members].all():
-            throughput = float(unit_cap.min())
-        else:  # a broken chain passes nothing beyond the break
-            throughput = 0.0
+        # a broken chain passes nothing beyond the break
+        throughput = float(unit_cap.min()) if connected[members].all() else 0.0
     return Structure(
         kind=kind,
         adj=adj,
