@@ -205,3 +205,12 @@ def test_e2e_firm_panel_and_table(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "firms.parquet").exists()
     assert "collective_mark" in result.stdout
+
+
+def test_out_is_a_file(fake_engine: list[dict[str, Any]], tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("x")
+    result = runner.invoke(app, ["run", "--out", str(target)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ") and "taken" in result.stderr
+    assert "Traceback" not in result.output

@@ -8,6 +8,7 @@ over its final name with :func:`os.replace` (atomic on POSIX and Windows within 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import os
@@ -31,7 +32,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     hidden ``.<name>.*.tmp`` name) and ``path`` is untouched.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _ensure_dir(path.parent)
     # Not mkstemp: its 0600 mode would survive the rename; a random name created by the writer
     # gets the usual umask-based permissions.
     tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
@@ -43,6 +44,12 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _ensure_dir(directory: Path) -> None:
+    if directory.exists() and not directory.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(directory))
+    directory.mkdir(parents=True, exist_ok=True)
 
 
 def _fsync(path: Path) -> None:
@@ -110,7 +117,7 @@ def write_outputs(result: Any, out_dir: str | Path) -> list[Path]:
     table of this run is complete. Returns the written paths in order.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    _ensure_dir(out)
     summary_path = out / SUMMARY_NAME
     summary_path.unlink(missing_ok=True)
     written: list[Path] = []

@@ -85,7 +85,7 @@ stderr = Console(stderr=True)
 
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn the errors of user input (ValueError and its subclasses, missing files) into exit 2."""
+    """Turn errors of user input (ValueError and subclasses, unusable paths) into exit code 2."""
     try:
         yield
     except typer.Exit:
@@ -96,8 +96,8 @@ def user_errors() -> Iterator[None]:
         fail(f"{e.filename}: file not found")
     except IsADirectoryError as e:
         fail(f"{e.filename}: is a directory; expected a file")
-    except PermissionError as e:
-        fail(f"{e.filename}: permission denied")
+    except OSError as e:  # permission denied, a file where a directory is needed, disk full...
+        fail(f"{e.filename or ''}: {e.strerror or e}")
 
 
 def load(source: str, overrides: Sequence[str] = ()) -> Any:
