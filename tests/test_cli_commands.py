@@ -112,3 +112,19 @@ def test_main_entry_point(capsys: pytest.CaptureFixture[str]) -> None:
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "--replicates" in err and "Traceback" not in err
+
+
+def test_game_extension_is_registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    import clustermarketing.cli
+    from clustermarketing.cli import main as cli_main
+
+    seen = []
+    stub = types.ModuleType("clustermarketing.cli.game")
+    stub.register = seen.append  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "clustermarketing.cli.game", stub)
+    monkeypatch.setattr(clustermarketing.cli, "game", stub, raising=False)
+    cli_main._register_extensions()
+    assert seen == [cli_main.app]
