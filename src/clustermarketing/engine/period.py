@@ -21,6 +21,7 @@ from clustermarketing.engine.functions import (
     plan_functions,
     rate,
 )
+from clustermarketing.engine.live import commit_state, live_length, view_state, view_world
 from clustermarketing.engine.pricing import consumer_surplus, solve_prices
 from clustermarketing.engine.state import State, World
 from clustermarketing.engine.structures import Structure, build_structure
@@ -64,6 +65,7 @@ class Context:
     removed: np.ndarray | None = None
     reference_members: list[np.ndarray] | None = None  # the model arm's members, per period
     member_log: list[np.ndarray] = field(default_factory=list)
+    live: World | None = None  # the world restricted to this period's live prefix
     last_iterations: int = 0
     last_converged: bool = True
 
@@ -79,8 +81,28 @@ def _fair_period(model: ModelConfig, t: int) -> bool:
 
 
 def step(state: State, ctx: Context) -> dict[str, float]:
-    """Advance ``state`` by one period in place; return the period's cluster record."""
-    w, sc, model = ctx.world, ctx.sc, ctx.model
+    """Advance ``state`` by one period in place; return the period's cluster record.
+
+    The period runs on the live prefix of the slot arrays (see :mod:`.live`).
+    """
+    full_n = ctx.world.n
+    length = live_length(state, max(256, full_n // 64))
+    if ctx.live is None or ctx.live.n != length:
+        ctx.live = view_world(ctx.world, length)
+    view = view_state(state, length)
+    record = _step(view, ctx)
+    commit_state(state, view, length)
+    if length < full_n:
+        eff = ctx.member_log[-1]
+        padded = np.zeros(full_n, dtype=bool)
+        padded[:length] = eff
+        ctx.member_log[-1] = padded
+    return record
+
+
+def _step(state: State, ctx: Context) -> dict[str, float]:
+    """One period on a (live) state and ``ctx.live`` world."""
+    w, sc, model = ctx.live, ctx.sc, ctx.model
     n, m_count, k_sig = w.n, w.n_markets, state.sig_active.size
     st = ctx.streams
     coop = model.cooperative
@@ -542,7 +564,7 @@ def _record(
     left,
 ) -> dict[str, float]:
     """The cluster's period record (MODEL.md §7)."""
-    w = ctx.world
+    w = ctx.live
     act = state.active
     n_act = max(1, int(act.sum()))
     sme = act & ~w.leader
@@ -550,7 +572,9 @@ def _record(
     ctx.member_log.append(eff.copy())
     # in the baseline, "members" are the firms that are members in the model arm (same slots):
     # the comparison asks what cooperation brings to the firms that cooperate
-    group = ctx.reference_members[len(ctx.member_log) - 1] if ctx.reference_members else eff
+    group = (
+        ctx.reference_members[len(ctx.member_log) - 1][: eff.size] if ctx.reference_members else eff
+    )
     members = act & group
     nonmem = act & ~group
 

@@ -10,8 +10,10 @@ segments sell complementary products and do not compete for the same buyers.
 * ``cartel``: members maximise their joint profit; in a logit market the first-order conditions
   give all members the common markup ``1 / (b_m (1 − Σ_{j∈M} s_jm))``; non-members best-respond.
 
-Both are solved by a damped fixed-point iteration, vectorised over all firms and markets and
-warm-started from last period's prices, until ``max |Δp| ≤ tolerance``.
+Both are solved by a fixed-point iteration on the first-order conditions, vectorised over all
+available (firm, market) pairs and warm-started from last period's prices, until
+``max |Δp| ≤ tolerance``. The step is damped by ``damping`` and halved whenever the gap to the
+best response grows (which only happens when shares are large).
 """
 
 from __future__ import annotations
@@ -66,36 +68,54 @@ def solve_prices(
     max_iter: int = 200,
     damping: float = 0.7,
 ) -> PriceSolution:
-    """Nash (or cartel) prices of all firms in all markets."""
-    m = cost.shape[1]
-    group = np.arange(m)[None, :] * n_segments + segment[:, None]
+    """Nash (or cartel) prices of all firms in all markets.
+
+    Works on the packed list of available (firm, market) pairs only: most firms reach few
+    markets, and unavailable pairs have no price to solve.
+    """
+    n, m = cost.shape
     n_groups = m * n_segments
-    bb = b[None, :]
-    p = np.where(avail, np.maximum(p0, cost + 1.0 / bb), cost + 1.0 / bb)
-    cartel = mode == "cartel" and members is not None and members.any()
-    mem = members[:, None] & avail if cartel else None
+    flat = np.flatnonzero(avail.ravel())
+    mk = flat % m
+    g = mk * n_segments + segment[flat // m]
+    c = cost.ravel()[flat]
+    d = delta.ravel()[flat]
+    bb = b[mk]
+    p = np.maximum(p0.ravel()[flat], c + 1.0 / bb)
+    e_u0 = np.exp(u0)[np.arange(n_groups) // n_segments]
+    cartel = mode == "cartel" and members is not None and bool(members.any())
+    mem = members[flat // m] if cartel else None
     it = 0
-    resid = np.inf
-    share = np.zeros_like(p)
-    sums = np.zeros(n_groups)
+    resid = last_gap = np.inf
     for it in range(1, max_iter + 1):  # noqa: B007
-        share, sums = logit_shares(delta, p, avail, b, u0, group, n_groups)
+        ev = np.exp(d - bb * p)
+        share = ev / (e_u0 + np.bincount(g, weights=ev, minlength=n_groups))[g]
         if cartel:
             assert mem is not None
-            msum = np.bincount(group[mem], weights=share[mem], minlength=n_groups)
-            own = np.where(mem, msum[group], share)
+            msum = np.bincount(g[mem], weights=share[mem], minlength=n_groups)
+            own = np.where(mem, msum[g], share)
         else:
             own = share
-        target = cost + 1.0 / (bb * (1.0 - own))
-        new = (1.0 - damping) * p + damping * target
-        resid = float(np.max(np.abs(new - p), initial=0.0, where=avail))
-        p = new
+        target = c + 1.0 / (bb * (1.0 - own))
+        gap = float(np.abs(target - p).max(initial=0.0))
+        if gap > last_gap:  # oscillating: damp harder (the map contracts for small shares)
+            damping *= 0.5
+        last_gap = gap
+        step = damping * (target - p)
+        resid = float(np.abs(step).max(initial=0.0))
+        p += step
         if resid <= tol:
             break
-    share, sums = logit_shares(delta, p, avail, b, u0, group, n_groups)
+    ev = np.exp(d - bb * p)
+    sums = np.bincount(g, weights=ev, minlength=n_groups)
+    share = ev / (e_u0 + sums)[g]
+    price = np.where(avail, p0, cost + 1.0 / b[None, :]).astype(float)
+    price.ravel()[flat] = p
+    share_full = np.zeros(n * m)
+    share_full[flat] = share
     return PriceSolution(
-        price=p,
-        share=share,
+        price=price,
+        share=share_full.reshape(n, m),
         inclusive=sums.reshape(m, n_segments),
         iterations=it,
         converged=resid <= tol,

@@ -31,7 +31,7 @@ class PricingConfig(BaseModel):
     model_config = STRICT
     tolerance: float = P(1e-8, "max |Δp| at convergence", unit="CU", gt=0, le=1)
     max_iterations: int = P(200, "iteration cap of the damped fixed point", ge=1, le=100_000)
-    damping: float = P(0.7, "weight of the new iterate", gt=0, le=1)
+    damping: float = P(1.0, "initial weight of the new iterate (halved on oscillation)", gt=0, le=1)
     cooperative_cost_saving: float = P(
         0.08,
         "κ: unit-cost saving of a member fully sourcing inside the cooperative",

@@ -1,0 +1,100 @@
+"""The live prefix of the slot arrays: work only where firms are or may soon be.
+
+Entrants fill reserved slots in order, so every firm that has ever lived sits in a prefix of the
+slot arrays. A period runs on views of the first ``L`` slots, where ``L`` is the number of slots
+used so far rounded up to a block with at least one block of free slots for this period's
+entrants. Slicing the tie matrices is cached per ``L``, so it happens only when the prefix
+grows by a block. Random draws have the prefix's shape; ``L`` depends only on how many firms
+have entered, so a model and its baseline that differ in entry draw differently from then on
+(the common random numbers stay common for every firm that exists in both arms' prefix).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from clustermarketing.engine.state import State, World
+
+WORLD_FIRM_FIELDS = (
+    "leader",
+    "segment",
+    "employees",
+    "capacity",
+    "base_cost",
+    "mo",
+    "growth",
+    "xi",
+    "own_channel",
+    "init_access",
+    "init_cash",
+    "init_quality",
+)
+STATE_FIRM_FIELDS = (
+    "active",
+    "born",
+    "died",
+    "quality",
+    "goodwill",
+    "channel_added",
+    "access",
+    "cash",
+    "member",
+    "contributes",
+    "trust",
+    "neg_benefit",
+    "losses",
+    "price",
+    "output",
+    "revenue",
+    "profit",
+    "net_benefit",
+    "payoff",
+    "adapted",
+)
+
+
+def live_length(state: State, block: int) -> int:
+    """Slots to process this period: used slots plus at least one free block, rounded to blocks."""
+    n = state.active.size
+    unborn = np.flatnonzero(state.born < 0)
+    used = int(unborn[0]) if unborn.size else n
+    return min(n, -(-(used + block) // block) * block)
+
+
+def view_world(world: World, length: int) -> World:
+    """The world restricted to the first ``length`` slots."""
+    if length == world.n:
+        return world
+    sub = {f: getattr(world, f)[:length] for f in WORLD_FIRM_FIELDS}
+    for f in ("strong", "weak", "ties"):
+        sub[f] = getattr(world, f)[:length, :length].tocsr()
+    return dataclasses.replace(world, n=length, **sub)
+
+
+def view_state(state: State, length: int) -> State:
+    """A state whose firm arrays are views of the first ``length`` slots (hub row kept last)."""
+    n = state.active.size
+    if length == n:
+        return state
+    sub = {f: getattr(state, f)[:length] for f in STATE_FIRM_FIELDS}
+    sub["aware"] = np.concatenate([state.aware[:length], state.aware[n:]], axis=0)
+    return dataclasses.replace(state, **sub)
+
+
+def commit_state(state: State, view: State, length: int) -> None:
+    """Write a view's results back into the full state."""
+    n = state.active.size
+    if view is state:
+        return
+    for f in STATE_FIRM_FIELDS:
+        arr = getattr(view, f)
+        full = getattr(state, f)
+        if arr is not full[:length] and not np.shares_memory(arr, full):
+            full[:length] = arr
+    state.aware[:length] = view.aware[:length]
+    state.aware[n:] = view.aware[length:]
+    for f in dataclasses.fields(State):
+        if f.name not in STATE_FIRM_FIELDS and f.name != "aware":
+            setattr(state, f.name, getattr(view, f.name))
