@@ -21,11 +21,11 @@ F_INDEX = {name: i for i, name in enumerate(FUNCTION_NAMES)}
 
 @dataclass(frozen=True)
 class FunctionPlan:
-    """Activity, who does what, and costs of the nine functions this period."""
+    """Who runs which function alone, what the cooperative runs, and what it all costs."""
 
-    x: np.ndarray  # (n, F) activity each firm would run
-    alone: np.ndarray  # (n, F) bool runs it alone
-    covered: np.ndarray  # (n, F) bool enjoys the pooled function
+    output: np.ndarray  # (n,) last period's output, the base of every activity
+    intensity: np.ndarray  # (F,) activity per unit of output
+    alone: np.ndarray  # (F, n) bool: firm runs function f alone
     pooled: np.ndarray  # (F,) bool the cooperative runs it
     X: np.ndarray  # (F,) pooled activity paid for
     X_eff: np.ndarray  # (F,) pooled activity delivered (chain throughput)
@@ -37,6 +37,14 @@ class FunctionPlan:
     theta: np.ndarray  # (F,)
     effect: np.ndarray  # (F,)
     success: np.ndarray  # (F,)
+
+    def x(self, j: int) -> np.ndarray:
+        """Activity (n,) of function j for every firm."""
+        return self.output * self.intensity[j]
+
+    def alone_x(self, j: int) -> np.ndarray:
+        """Activity of function j for the firms that run it alone, else 0."""
+        return np.where(self.alone[j], self.output * self.intensity[j], 0.0)
 
 
 def function_arrays(cfg: FunctionsConfig) -> dict[str, np.ndarray]:
@@ -63,40 +71,51 @@ def plan_functions(
     affordability: float,
     throughput: float,
 ) -> FunctionPlan:
-    """Decide alone/pooled for every firm and function and cost it."""
+    """Decide alone/pooled for every firm and function and cost it.
+
+    A loop over the nine functions, each step a few array operations over all firms.
+    """
     n = active.size
-    pooled = np.zeros(len(FUNCTION_NAMES), dtype=bool)
+    n_f = len(FUNCTION_NAMES)
+    pooled = np.zeros(n_f, dtype=bool)
     for f in pooled_names:
         pooled[F_INDEX[f]] = True
-    x = output[:, None] * arrays["intensity"][None, :]
-    covered = effective_member[:, None] & pooled[None, :]
-    cost_alone = arrays["fixed"][None, :] + arrays["var"][None, :] * x
-    order = np.argsort(arrays["fixed"], kind="stable")
-    wanted = np.where(covered, 0.0, cost_alone)[:, order]
-    fits = np.cumsum(wanted, axis=1) <= affordability * revenue[:, None]
-    alone = np.zeros_like(covered)
-    alone[:, order] = fits
-    alone &= active[:, None] & ~covered
-    own_cost = np.sum(np.where(alone, cost_alone, 0.0), axis=1)
-    # what the covered functions would cost a member alone, within its budget
-    saved = np.minimum(affordability * revenue, np.sum(np.where(covered, cost_alone, 0.0), axis=1))
+    fixed, var, intensity = arrays["fixed"], arrays["var"], arrays["intensity"]
+    budget = affordability * revenue
+    spent = np.zeros(n)  # cumulative cost of the functions considered so far (greedy prefix)
+    own_cost = np.zeros(n)
+    covered_cost = np.zeros(n)
+    alone = np.zeros((n_f, n), dtype=bool)
+    not_member = ~effective_member
+    for j in np.argsort(fixed, kind="stable"):
+        cost_j = fixed[j] + (var[j] * intensity[j]) * output
+        if pooled[j]:
+            covered_cost += np.where(effective_member, cost_j, 0.0)
+            spent += np.where(not_member, cost_j, 0.0)
+            runs = not_member & (spent <= budget) & active
+        else:
+            spent += cost_j
+            runs = (spent <= budget) & active
+        alone[j] = runs
+        own_cost += np.where(runs, cost_j, 0.0)
+    saved = np.minimum(budget, covered_cost)
     payers = contributor & effective_member
-    X = np.where(pooled, payers.astype(float) @ x if n else 0.0, 0.0)
+    paying_output = float(output[payers].sum()) if n else 0.0
+    X = np.where(pooled, intensity * paying_output, 0.0)
     run = pooled & (X > 0)
-    pooled_cost = np.where(run, arrays["fixed"] + arrays["var"] * np.power(X, arrays["theta"]), 0.0)
-    X_eff = np.minimum(X, throughput)
+    pooled_cost = np.where(run, fixed + var * np.power(X, arrays["theta"]), 0.0)
     return FunctionPlan(
-        x=x,
+        output=output,
+        intensity=intensity,
         alone=alone,
-        covered=covered,
         pooled=pooled,
         X=X,
-        X_eff=X_eff,
+        X_eff=np.minimum(X, throughput),
         own_cost=own_cost,
         saved=saved,
         pooled_cost=pooled_cost,
-        fixed=arrays["fixed"],
-        var=arrays["var"],
+        fixed=fixed,
+        var=var,
         theta=arrays["theta"],
         effect=arrays["effect"],
         success=arrays["success"],

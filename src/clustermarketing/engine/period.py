@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 
 from clustermarketing.engine import cooperation, signals
 from clustermarketing.engine.functions import (
@@ -66,6 +67,7 @@ class Context:
     reference_members: list[np.ndarray] | None = None  # the model arm's members, per period
     member_log: list[np.ndarray] = field(default_factory=list)
     live: World | None = None  # the world restricted to this period's live prefix
+    tie_log: sp.csr_matrix | None = None  # log-survival weights of the tie cascade on ``live``
     last_iterations: int = 0
     last_converged: bool = True
 
@@ -73,6 +75,13 @@ class Context:
         self.fn = function_arrays(self.sc.functions)
         w = np.array([s.share for s in self.sc.firms.segments], dtype=float)
         self.seg_weight = w / w.sum()
+
+
+def _neighbours(w: World, structure: Structure | None) -> sp.csr_matrix:
+    """Whom a firm observes and imitates: its ties plus its member-to-member structure links."""
+    if structure is None or structure.kind == "star" or not structure.links:
+        return w.ties  # a star links members only through the centre
+    return (w.ties + structure.adj[: w.n, : w.n]).tocsr()
 
 
 def _fair_period(model: ModelConfig, t: int) -> bool:
@@ -89,6 +98,7 @@ def step(state: State, ctx: Context) -> dict[str, float]:
     length = live_length(state, max(256, full_n // 64))
     if ctx.live is None or ctx.live.n != length:
         ctx.live = view_world(ctx.world, length)
+        ctx.tie_log = signals.tie_log_matrix(ctx.live, ctx.sc.diffusion)
     view = view_state(state, length)
     record = _step(view, ctx)
     commit_state(state, view, length)
@@ -158,6 +168,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
             st["structure"],
         )
     ctx.structure = structure
+    observed = _neighbours(w, structure) if coop else w.ties
     if coop:
         connected = structure.connected if structure is not None else state.member.copy()
         eff = state.member & connected
@@ -183,7 +194,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
 
     def alone_rate(name: str) -> np.ndarray:
         j = fi[name]
-        return np.where(plan.alone[:, j], rate(eff_[j], plan.x[:, j]), 0.0)
+        return np.where(plan.alone[j], rate(eff_[j], plan.x(j)), 0.0)
 
     def pooled_rate(name: str) -> float:
         j = fi[name]
@@ -204,6 +215,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
         w,
         sc.diffusion,
         structure,
+        ctx.tie_log,
         detect_own,
         detect_hub,
         alone_rate("information_dissemination"),
@@ -216,10 +228,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
 
     # ---- 3. contribution ----
     if coop and t > 0 and state.member.any():
-        neighbours = w.ties
-        if structure is not None and structure.links:
-            neighbours = (w.ties + structure.adj[:n, :n]).tocsr()
-        cooperation.imitate(state, w, sc, neighbours, u_rev, u_pick, u_copy, u_mut)
+        cooperation.imitate(state, w, sc, observed, u_rev, u_pick, u_copy, u_mut)
         contrib = eff & state.contributes
 
     # ---- access: own market access, new markets from signals, the cooperative's reach, fairs ----
@@ -282,7 +291,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     promo = np.zeros(n)
     for name in ("customer_acquisition", "sales_promotion"):
         j = fi[name]
-        promo += np.where(plan.alone[:, j], eff_[j] * np.log1p(plan.x[:, j] / 1000.0), 0.0)
+        promo += eff_[j] * np.log1p(plan.alone_x(j) / 1000.0)
         if plan.pooled[j]:
             mult = model.fairs.promotion_multiplier if (fair and name == "sales_promotion") else 1.0
             k_members = max(1, int(eff.sum()))
@@ -384,7 +393,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     share = np.zeros(n)
     payers = np.flatnonzero(contrib) if contrib.any() else np.flatnonzero(eff)
     if to_allocate > 0 and payers.size:
-        x_pay = plan.x[payers]
+        x_pay = plan.output[payers][:, None] * plan.intensity[None, :]
         extra = (to_allocate - float(plan.pooled_cost.sum())) / payers.size
         problem = AllocationProblem(
             total=to_allocate,
@@ -435,7 +444,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     # ---- 7. stocks ----
     sk = sc.stocks
     bj = fi["brand_building"]
-    g_spend = np.where(plan.alone[:, bj], plan.x[:, bj], 0.0)
+    g_spend = plan.alone_x(bj)
     state.goodwill = (1.0 - sk.goodwill_decay) * state.goodwill + eff_[bj] * np.power(
         g_spend, sk.curvature
     )
@@ -451,23 +460,20 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     )
     pj = fi["product_development"]
     state.quality = np.maximum(0.0, state.quality - sk.quality_obsolescence)
-    dev = plan.alone[:, pj] & (u_dev < plan.success[pj])
+    dev = plan.alone[pj] & (u_dev < plan.success[pj])
     state.quality[dev] += eff_[pj]
     if plan.pooled[pj] and contrib.any():
         p_pool = 1.0 - (1.0 - plan.success[pj]) ** min(int(contrib.sum()), 5)
         if u_dev_pool < p_pool:
             state.quality[eff] += eff_[pj]
-    state.channel_added = (1.0 - sk.channel_decay) * state.channel_added + np.where(
-        plan.alone[:, ch_j], eff_[ch_j] * plan.x[:, ch_j], 0.0
-    )
+    state.channel_added = (1.0 - sk.channel_decay) * state.channel_added + eff_[
+        ch_j
+    ] * plan.alone_x(ch_j)
     state.coop_channel = (1.0 - sk.channel_decay) * state.coop_channel + (
         eff_[ch_j] * plan.X_eff[ch_j] if plan.pooled[ch_j] else 0.0
     )
     if coop:
-        observers = w.ties
-        if structure is not None and structure.links:
-            observers = (w.ties + structure.adj[:n, :n]).tocsr()
-        cooperation.update_trust(state, sc, observers)
+        cooperation.update_trust(state, sc, observed)
     state.member &= ~excluded
     state.contributes &= state.member
     state.market_size = state.market_size * np.maximum(0.05, 1.0 + w.trend + w.vol * eps)
@@ -583,9 +589,9 @@ def _record(
 
     out_total = float(units[act].sum())
     mkt_cost = float(plan.own_cost[act].sum()) + pooled_total
-    shares_flat = sales[act].ravel()
-    tot_sales = shares_flat.sum()
-    hhi = float(np.sum((shares_flat / tot_sales) ** 2)) if tot_sales > 0 else float("nan")
+    # inactive slots sell nothing, so sums over all slots are sums over active firms
+    tot_sales = float(sales.sum())
+    hhi = float(np.sum(np.square(sales / tot_sales))) if tot_sales > 0 else float("nan")
     employment = w.employees * (
         ctx.sc.demography.fixed_staff
         + (1.0 - ctx.sc.demography.fixed_staff) * np.minimum(1.0, units / w.capacity)
@@ -594,15 +600,15 @@ def _record(
         "period": float(state.t),
         "output": out_total,
         "sales_revenue": float(revenue[act].sum()),
-        "mean_price": float(np.sum(price[act] * sales[act]) / tot_sales)
-        if tot_sales > 0
-        else float("nan"),
+        "mean_price": float(np.sum(price * sales) / tot_sales) if tot_sales > 0 else float("nan"),
         "profit": mean(profit, act),
         "member_profit": mean(profit, members),
         "nonmember_profit": mean(profit, nonmem),
         "sme_profit": mean(profit, sme),
         "leader_profit": mean(profit, lead),
-        "sme_market_access": float(avail[sme].mean()) if sme.any() else float("nan"),
+        "sme_market_access": float(avail.sum(axis=1) @ sme) / (int(sme.sum()) * avail.shape[1])
+        if sme.any()
+        else float("nan"),
         "regional_brand": float(state.regional_brand),
         "unit_marketing_cost": mkt_cost / out_total if out_total > 0 else float("nan"),
         "consumer_surplus": consumer_surplus(

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+import scipy.sparse as sp
+
 from clustermarketing.engine.state import State, World
 from clustermarketing.engine.structures import Structure
 from clustermarketing.scenario.dynamics import DiffusionConfig
@@ -48,6 +50,7 @@ def spread(
     world: World,
     cfg: DiffusionConfig,
     structure: Structure | None,
+    tie_log: sp.csr_matrix,
     detect_own: np.ndarray,
     detect_hub: float,
     dissemination_own: np.ndarray,
@@ -73,12 +76,12 @@ def spread(
     # detection
     p_det = 1.0 - (1.0 - cfg.base_detection) * (1.0 - detect_own)
     newly = (u_detect < p_det[:, None]) & alive[:, None]
-    # tie cascade (sender-side dissemination)
-    ls = np.log1p(-min(cfg.p_strong, 1 - 1e-12))
-    lw = np.log1p(-min(cfg.p_weak, 1 - 1e-12))
-    ld = np.log1p(-np.minimum(dissemination_own, 1 - 1e-12))
-    send = prev[:n] & alive[:, None]
-    log_surv = world.strong @ (send * (ls + ld)[:, None]) + world.weak @ (send * (lw + ld)[:, None])
+    # tie cascade: log survival = Σ_j [W_s log(1-p_s) + W_w log(1-p_w)]_ij a_j + Σ_j W_ij a_j log(1-d_j)
+    send = (prev[:n] & alive[:, None]).astype(float)
+    log_surv = tie_log @ send
+    if np.any(dissemination_own > 0):
+        ld = np.log1p(-np.minimum(dissemination_own, 1 - 1e-12))
+        log_surv += world.ties @ (send * ld[:, None])
     if structure is not None and structure.links:
         ps = 1.0 - (1.0 - cfg.p_structure) * (1.0 - dissemination_pooled)
         ph = 1.0 - (1.0 - cfg.p_hub) * (1.0 - dissemination_pooled)
@@ -86,7 +89,7 @@ def spread(
         a_send[:n] *= alive[:, None]
         if structure.hub_edges:
             # star: the centre broadcasts with p_hub; members report back with p_structure
-            hub_col = structure.adj[:n, n].toarray().ravel() > 0
+            hub_col = structure.hub_linked
             log_surv[hub_col] += np.log1p(-min(ph, 1 - 1e-12)) * a_send[n][None, :]
             reporters = (a_send[:n] * hub_col[:, None]).sum(axis=0)
             hub_p = 1.0 - (1.0 - ps) ** reporters
@@ -107,6 +110,13 @@ def spread(
     frac = (aware[:n] & alive[:, None]).sum(axis=0) / n_alive
     hit = act & (state.sig_t90 < 0) & (frac >= 0.9)
     state.sig_t90[hit] = state.t - state.sig_start[hit]
+
+
+def tie_log_matrix(world: World, cfg: DiffusionConfig) -> sp.csr_matrix:
+    """``W_s log(1 − p_strong) + W_w log(1 − p_weak)``: one matrix for the tie cascade."""
+    ls = np.log1p(-min(cfg.p_strong, 1 - 1e-12))
+    lw = np.log1p(-min(cfg.p_weak, 1 - 1e-12))
+    return (world.strong * ls + world.weak * lw).tocsr()
 
 
 def awareness_share(state: State) -> float:

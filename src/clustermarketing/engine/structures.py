@@ -41,6 +41,7 @@ class Structure:
     unit_capacity: np.ndarray  # (units,) chain units' processing capacity
 
     n_members: int  # members before any node failure
+    hub_linked: np.ndarray  # (n,) bool, members with a link to the hub
 
     @property
     def connected_share(self) -> float:
@@ -108,6 +109,9 @@ def build_structure(
         members = np.setdiff1d(members, removed)
         k = members.size
     adj = _sym(rows, cols, n + 1)
+    hub_linked = np.zeros(n, dtype=bool)
+    hub_linked[rows[cols == hub]] = True
+    hub_linked[cols[rows == hub]] = True
     deg = np.diff(adj.indptr)[:n].astype(float)
     monitor = np.zeros(n)
     if kind in ("star", "hierarchical"):
@@ -151,4 +155,5 @@ def build_structure(
         throughput=throughput,
         unit_capacity=unit_cap,
         n_members=n_members,
+        hub_linked=hub_linked,
     )
