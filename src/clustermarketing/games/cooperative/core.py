@@ -30,7 +30,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
-from clustermarketing.games.cooperative._excess_lp import ExcessProblem
+from clustermarketing.games.cooperative._excess_lp import lexicographic_excess
 from clustermarketing.games.cooperative.tu import TUGame, coalition_matrix, profit_form, subset_sums
 
 __all__ = ["CoreCheck", "LeastCore", "core_contains", "excesses", "is_core_empty", "least_core"]
@@ -107,9 +107,10 @@ def core_contains(game: TUGame, x: Sequence[float] | np.ndarray, tol: float = 1e
 def least_core(game: TUGame) -> LeastCore:
     """Least core: ``ε* = min_x max_{S≠∅,N} e(S, x)`` over ``x(N) = v(N)`` and one minimiser.
 
-    Solved as the first stage of the prenucleolus LP (constraint generation over all
-    coalitions). The returned allocation is *a* point of the least core (the one HiGHS finds);
-    use :func:`~.nucleolus.prenucleolus` for a canonical point.
+    Solved as the first stage of the prenucleolus LPs (constraint generation over all
+    coalitions). The returned allocation is *a* point of the least core (the prenucleolus of
+    the final working set of coalitions, a central point); use
+    :func:`~.nucleolus.prenucleolus` for the canonical one.
 
     Examples
     --------
@@ -123,8 +124,8 @@ def least_core(game: TUGame) -> LeastCore:
     n = game.n
     if n <= 1:
         return LeastCore(0.0, sign * v[-1:].copy() if n else np.zeros(0))
-    t, x, *_ = ExcessProblem(v=v, n=n).solve_stage()
-    return LeastCore(float(t), sign * x)
+    run = lexicographic_excess(v, n, first_stage_only=True)
+    return LeastCore(float(run.levels[0]), sign * run.x)
 
 
 def _bondareva_shapley_value(v: np.ndarray, n: int) -> float:

@@ -34,33 +34,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from clustermarketing.games.cooperative._excess_lp import ExcessProblem
-from clustermarketing.games.cooperative.tu import TUGame, coalition_matrix, profit_form
+from clustermarketing.games.cooperative._excess_lp import lexicographic_excess
+from clustermarketing.games.cooperative.tu import TUGame, profit_form
 
 __all__ = ["nucleolus", "prenucleolus"]
-
-_DUAL_TOL = 1e-9
 
 
 def _sequential_lp(v: np.ndarray, n: int, lower: np.ndarray | None) -> np.ndarray:
     """Lexicographic min-max excess of the profit game ``v`` (optionally with ``x ≥ lower``)."""
-    problem = ExcessProblem(v=v, n=n, lower=lower)
-    while problem.rank < n:
-        t, _, work, duals, lower_duals = problem.solve_stage()
-        progressed = False
-        for k in np.argsort(-duals, kind="stable"):
-            if duals[k] <= _DUAL_TOL:
-                break
-            mask = int(work[k])
-            progressed |= problem.fix(mask, float(v[mask]) - t)
-        if lower is not None:
-            for i in np.flatnonzero(lower_duals > _DUAL_TOL):
-                progressed |= problem.fix(1 << int(i), float(lower[i]))
-        if not progressed:  # pragma: no cover - only on numerical breakdown of the LP solver
-            raise RuntimeError("nucleolus: no coalition could be fixed at this stage")
-        problem.prune_working()
-    a = coalition_matrix(n, np.array(problem.fixed_masks)).astype(float)
-    return np.linalg.solve(a, np.array(problem.fixed_rhs))
+    return lexicographic_excess(v, n, lower=lower).x
 
 
 def prenucleolus(game: TUGame) -> np.ndarray:
