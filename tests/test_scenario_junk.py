@@ -46,17 +46,10 @@ def _names_directory(data: Any) -> bool:
 
 
 def _load(data: Any) -> None:
-    assume(not _names_directory(data))
     with contextlib.suppress(ScenarioError):
         load_scenario(data)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IsADirectoryError,
-    reason="scenario.inputs._read_csv lets IsADirectoryError through (owner: scenario layer); "
-    "the CLI reports it as a user error meanwhile",
-)
 @pytest.mark.parametrize(
     "section,key,source", [("firms", "csv", "csv"), ("ties", "edgelist", "edgelist")]
 )

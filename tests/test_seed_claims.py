@@ -96,5 +96,7 @@ def test_free_riding_spreads_without_regulation_and_is_contained_with_it() -> No
         return c.groupby("replicate").cooperation_rate.mean().to_numpy()
 
     assert np.all(late_rate(without) < early_rate(without))  # free-riding spreads
-    assert np.all(late_rate(with_reg) >= early_rate(with_reg))  # contained
+    # contained: contribution stays at the mutation-selection balance near full contribution
+    assert np.all(late_rate(with_reg) > 0.9)
+    assert np.all(late_rate(with_reg) > early_rate(with_reg) - 0.02)
     assert late_rate(without).mean() < late_rate(with_reg).mean() - 0.1

@@ -606,7 +606,8 @@ def _record(
         "nonmember_profit": mean(profit, nonmem),
         "sme_profit": mean(profit, sme),
         "leader_profit": mean(profit, lead),
-        "sme_market_access": float(avail.sum(axis=1) @ sme) / (int(sme.sum()) * avail.shape[1])
+        "sme_market_access": np.count_nonzero(avail & sme[:, None])
+        / (int(sme.sum()) * avail.shape[1])
         if sme.any()
         else float("nan"),
         "regional_brand": float(state.regional_brand),

@@ -13,7 +13,6 @@ Aware firms act (adapt) with probability equal to their market orientation.
 from __future__ import annotations
 
 import numpy as np
-
 import scipy.sparse as sp
 
 from clustermarketing.engine.state import State, World
@@ -91,7 +90,7 @@ def spread(
             # star: the centre broadcasts with p_hub; members report back with p_structure
             hub_col = structure.hub_linked
             log_surv[hub_col] += np.log1p(-min(ph, 1 - 1e-12)) * a_send[n][None, :]
-            reporters = (a_send[:n] * hub_col[:, None]).sum(axis=0)
+            reporters = hub_col.astype(np.float64) @ a_send[:n]
             hub_p = 1.0 - (1.0 - ps) ** reporters
         else:
             ls_struct = np.log1p(-min(ps, 1 - 1e-12))
@@ -107,7 +106,7 @@ def spread(
     state.adapted |= aware[:n] & (u_act < world.mo[:, None]) & alive[:, None]
     # time to 90% awareness
     n_alive = max(1, int(alive.sum()))
-    frac = (aware[:n] & alive[:, None]).sum(axis=0) / n_alive
+    frac = (alive.astype(np.float64) @ aware[:n]) / n_alive
     hit = act & (state.sig_t90 < 0) & (frac >= 0.9)
     state.sig_t90[hit] = state.t - state.sig_start[hit]
 
@@ -124,5 +123,8 @@ def awareness_share(state: State) -> float:
     if not state.sig_active.any():
         return float("nan")
     n = state.active.size
-    a = state.aware[:n][state.active][:, state.sig_active]
-    return float(a.mean()) if a.size else float("nan")
+    n_alive = int(state.active.sum())
+    if not n_alive:
+        return float("nan")
+    counts = state.active.astype(np.float64) @ state.aware[:n]
+    return float(counts[state.sig_active].mean() / n_alive)

@@ -29,6 +29,10 @@ def _read_csv(path: Path, field: str) -> pd.DataFrame:
         raise ScenarioError(
             f"{field}: file {str(path)!r} not found; expected an existing CSV"
         ) from None
+    except OSError as e:  # a directory, no permission, …
+        raise ScenarioError(
+            f"{field}: cannot read {str(path)!r} ({e.strerror or e}); expected a CSV file"
+        ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
         raise ScenarioError(f"{field}: {str(path)!r} is not a readable CSV ({e})") from None
 
