@@ -222,7 +222,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
         pooled_rate("information_dissemination"),
         u_detect,
         u_spread,
-        float(u_hub[0]) if k_sig else 1.0,
+        u_hub,
         u_act,
     )
 

@@ -56,7 +56,7 @@ def spread(
     dissemination_pooled: float,
     u_detect: np.ndarray,
     u_spread: np.ndarray,
-    u_hub: float,
+    u_hub: np.ndarray,
     u_act: np.ndarray,
 ) -> None:
     """One period of detection, cascade and adaptation for every tracked signal.
@@ -71,42 +71,45 @@ def spread(
     n = world.n
     alive = state.active
     aware = state.aware
-    prev = aware.copy()
-    # detection
-    p_det = 1.0 - (1.0 - cfg.base_detection) * (1.0 - detect_own)
-    newly = (u_detect < p_det[:, None]) & alive[:, None]
-    # tie cascade: log survival = Σ_j [W_s log(1-p_s) + W_w log(1-p_w)]_ij a_j + Σ_j W_ij a_j log(1-d_j)
-    send = (prev[:n] & alive[:, None]).astype(float)
-    log_surv = tie_log @ send
-    if np.any(dissemination_own > 0):
-        ld = np.log1p(-np.minimum(dissemination_own, 1 - 1e-12))
-        log_surv += world.ties @ (send * ld[:, None])
-    if structure is not None and structure.links:
-        ps = 1.0 - (1.0 - cfg.p_structure) * (1.0 - dissemination_pooled)
-        ph = 1.0 - (1.0 - cfg.p_hub) * (1.0 - dissemination_pooled)
-        a_send = prev.astype(float)
-        a_send[:n] *= alive[:, None]
-        if structure.hub_edges:
-            # star: the centre broadcasts with p_hub; members report back with p_structure
-            hub_col = structure.hub_linked
-            log_surv[hub_col] += np.log1p(-min(ph, 1 - 1e-12)) * a_send[n][None, :]
-            reporters = hub_col.astype(np.float64) @ a_send[:n]
-            hub_p = 1.0 - (1.0 - ps) ** reporters
-        else:
-            ls_struct = np.log1p(-min(ps, 1 - 1e-12))
-            full = structure.adj @ (a_send * ls_struct)
-            log_surv += full[:n]
-            hub_p = 1.0 - np.exp(full[n])
-        hub_p = 1.0 - (1.0 - hub_p) * (1.0 - detect_hub)
-        if state.hub_alive:
-            aware[n] |= (u_hub < hub_p) & act
-    newly |= (u_spread < -np.expm1(log_surv)) & alive[:, None]
-    aware[:n] |= newly & act[None, :]
-    # adaptation: aware firms act with probability = market orientation
-    state.adapted |= aware[:n] & (u_act < world.mo[:, None]) & alive[:, None]
-    # time to 90% awareness
+    alive_f = alive.astype(np.float64)
     n_alive = max(1, int(alive.sum()))
-    frac = (alive.astype(np.float64) @ aware[:n]) / n_alive
+    # only signals that some live firm has not heard of yet need the cascade
+    cols = np.flatnonzero(act & (alive_f @ aware[:n] < n_alive))
+    if cols.size:
+        prev = aware[:, cols]
+        # detection
+        p_det = 1.0 - (1.0 - cfg.base_detection) * (1.0 - detect_own)
+        newly = (u_detect[:, cols] < p_det[:, None]) & alive[:, None]
+        # tie cascade: log survival = Σ_j (W_s log(1−p_s) + W_w log(1−p_w))_ij a_j + Σ_j W_ij a_j log(1−d_j)
+        send = prev[:n] * alive_f[:, None]
+        log_surv = tie_log @ send
+        if np.any(dissemination_own > 0):
+            ld = np.log1p(-np.minimum(dissemination_own, 1 - 1e-12))
+            log_surv += world.ties @ (send * ld[:, None])
+        if structure is not None and structure.links:
+            ps = 1.0 - (1.0 - cfg.p_structure) * (1.0 - dissemination_pooled)
+            ph = 1.0 - (1.0 - cfg.p_hub) * (1.0 - dissemination_pooled)
+            hub_send = prev[n].astype(np.float64)
+            if structure.hub_edges:
+                # star: the centre broadcasts with p_hub; members report back with p_structure
+                hub_col = structure.hub_linked
+                log_surv[hub_col] += np.log1p(-min(ph, 1 - 1e-12)) * hub_send[None, :]
+                reporters = hub_col.astype(np.float64) @ send
+                hub_p = 1.0 - (1.0 - ps) ** reporters
+            else:
+                a_send = np.vstack([send, hub_send[None, :]])
+                full = structure.adj @ (a_send * np.log1p(-min(ps, 1 - 1e-12)))
+                log_surv += full[:n]
+                hub_p = 1.0 - np.exp(full[n])
+            hub_p = 1.0 - (1.0 - hub_p) * (1.0 - detect_hub)
+            if state.hub_alive:
+                aware[n, cols] |= u_hub[cols] < hub_p
+        newly |= (u_spread[:, cols] < -np.expm1(log_surv)) & alive[:, None]
+        aware[:n, cols] |= newly
+    # adaptation: aware firms act with probability = market orientation
+    state.adapted |= aware[:n] & act[None, :] & (u_act < world.mo[:, None]) & alive[:, None]
+    # time to 90% awareness
+    frac = (alive_f @ aware[:n]) / n_alive
     hit = act & (state.sig_t90 < 0) & (frac >= 0.9)
     state.sig_t90[hit] = state.t - state.sig_start[hit]
 
