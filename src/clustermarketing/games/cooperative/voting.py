@@ -17,9 +17,10 @@ polynomial of degree ``n − 1``, so Gauss–Legendre quadrature with ``⌈n/2�
 (``∫ p^s (1−p)^{n−1−s} dp = s!(n−1−s)!/n!`` recovers the Shapley–Shubik weights). For every node
 the weight distribution of all players is built once by the DP (only probabilities, no huge
 binomial counts, so hundreds of players are fine); the distribution without player ``i`` is
-obtained by dividing out its factor ``(1−p) + p·z^{w_i}``, a first-order recursion run forward
-for ``p ≤ ½`` and backward for ``p > ½`` so that it is always contracting (numerically stable).
-Players with the same weight share one division.
+obtained by dividing out its factor ``(1−p) + p·z^{w_i}``, a first-order recursion that is
+contracting (numerically stable) for ``p ≤ ½``; nodes ``p > ½`` are mirrored from ``1 − p``
+(the weight of the others under ``1 − p`` is ``T_{−i}`` minus its weight under ``p``). Players
+with the same weight share one division, and the DP is truncated at the largest weight needed.
 
 References
 ----------
@@ -59,20 +60,29 @@ def weighted_voting_game(weights: Sequence[float] | np.ndarray, quota: float) ->
     return TUGame((subset_sums(w) >= quota).astype(float))
 
 
-def _weight_distribution(w: np.ndarray, p: np.ndarray, total: int) -> np.ndarray:
-    """``f[m, k] = Pr[Σ_j w_j B_j = k]`` with ``B_j ~ Bernoulli(p[m])``."""
-    f = np.zeros((p.size, total + 1))
+def _weight_distribution(w: np.ndarray, p: np.ndarray, length: int) -> np.ndarray:
+    """``f[m, k] = Pr[Σ_j w_j B_j = k]``, ``B_j ~ Bernoulli(p[m])``, for ``k < length``.
+
+    Truncation is exact: the update of ``f[k]`` only reads ``f[k]`` and ``f[k − w_j]``.
+    """
+    f = np.zeros((p.size, length))
     f[:, 0] = 1.0
-    pc = p[:, None]
+    pc, qc = p[:, None], (1 - p)[:, None]
+    reach = 0  # f is zero above the running total weight
     for wj in w[w > 0]:
-        new = (1 - pc) * f
-        new[:, wj:] += pc * f[:, :-wj]
-        f = new
+        reach = min(reach + int(wj), length - 1)
+        if wj < length:
+            f[:, wj : reach + 1] = qc * f[:, wj : reach + 1] + pc * f[:, : reach + 1 - wj]
+        f[:, : min(wj, reach + 1)] *= qc
     return f
 
 
-def _divide_out_forward(f: np.ndarray, p: np.ndarray, wi: int) -> np.ndarray:
-    """Solve ``f = g·((1−p) + p z^{wi})`` for ``g`` going up in weight (stable for ``p ≤ ½``)."""
+def _divide_out(f: np.ndarray, p: np.ndarray, wi: int) -> np.ndarray:
+    """Solve ``f = g·((1−p) + p z^{wi})`` for ``g`` going up in weight.
+
+    ``g_k = (f_k − p·g_{k−wi}) / (1−p)``: errors are damped by ``p/(1−p) ≤ 1`` per step, so this
+    is stable for ``p ≤ ½`` (only such nodes are used, see :func:`_swing_probabilities`).
+    """
     m, length = f.shape
     blocks = -(-length // wi)
     padded = np.zeros((m, blocks * wi))
@@ -86,37 +96,32 @@ def _divide_out_forward(f: np.ndarray, p: np.ndarray, wi: int) -> np.ndarray:
     return g.reshape(m, -1)[:, :length]
 
 
-def _leave_one_out(f: np.ndarray, p: np.ndarray, wi: int) -> np.ndarray:
-    """Weight distribution of the others, ``f / ((1−p) + p z^{wi})``, row by row."""
-    if wi == 0:
-        return f
-    length = f.shape[1]
-    g = np.zeros_like(f)
-    low = p <= 0.5
-    if low.any():
-        g[low] = _divide_out_forward(f[low], p[low], wi)
-    if (~low).any():
-        # reversed sequences satisfy the same relation with p and 1−p swapped
-        rev = _divide_out_forward(f[~low, ::-1], 1 - p[~low], wi)[:, ::-1]
-        g[~low, : length - wi] = rev[:, wi:]
-    return g
-
-
 def _swing_probabilities(w: np.ndarray, quota: float, p: np.ndarray) -> np.ndarray:
-    """``P_i(p_m)`` for every node ``m`` and player ``i``, shape ``(len(p), n)``."""
+    """``P_i(p)`` for nodes ``p ≤ ½`` (rows) and, mirrored, for ``1 − p`` (second block of rows).
+
+    Under ``1 − p`` the weight of the others is ``T_{−i}`` minus a weight drawn under ``p``, so
+    ``Pr_{1−p}[a ≤ W_{−i} ≤ b] = Pr_p[T_{−i} − b ≤ W_{−i} ≤ T_{−i} − a]``: one stable forward
+    division serves both nodes of a symmetric pair. Returns shape ``(2·len(p), n)``.
+    """
     total = int(w.sum())
-    f = _weight_distribution(w, p, total)
-    out = np.zeros((p.size, w.size))
     top = math.ceil(quota) - 1  # largest losing weight
-    for wi in np.unique(w):
-        if wi == 0:
-            continue
-        g = _leave_one_out(f, p, int(wi))
-        cum = np.concatenate([np.zeros((p.size, 1)), np.cumsum(g, axis=1)], axis=1)
-        lo = max(0, math.ceil(quota - wi))
-        hi = min(total - int(wi), top)
+    ranges = {}
+    for wi in np.unique(w[w > 0]).tolist():
+        lo, hi = max(0, math.ceil(quota - wi)), min(total - wi, top)
         if hi >= lo:
-            out[:, w == wi] = (cum[:, hi + 1] - cum[:, lo])[:, None]
+            ranges[wi] = (lo, hi)
+    out = np.zeros((2 * p.size, w.size))
+    if not ranges:
+        return out
+    length = 1 + min(total, max(max(hi, total - wi - lo) for wi, (lo, hi) in ranges.items()))
+    f = _weight_distribution(w, p, length)
+    for wi, (lo, hi) in ranges.items():
+        cum = np.concatenate([np.zeros((p.size, 1)), np.cumsum(_divide_out(f, p, wi), axis=1)], 1)
+        direct = cum[:, hi + 1] - cum[:, lo]
+        rest = total - wi
+        mirrored = cum[:, rest - lo + 1] - cum[:, rest - hi]
+        out[: p.size, w == wi] = direct[:, None]
+        out[p.size :, w == wi] = mirrored[:, None]
     return np.clip(out, 0.0, 1.0)
 
 
@@ -134,9 +139,16 @@ def shapley_shubik_index(weights: Sequence[float] | np.ndarray, quota: float) ->
     n = w.size
     if n == 0:
         return np.zeros(0)
-    nodes, node_weights = np.polynomial.legendre.leggauss(max(1, (n + 1) // 2 + 1))
-    p = (nodes + 1) / 2
-    return (node_weights / 2) @ _swing_probabilities(w, quota, p)
+    # Gauss–Legendre on [0, 1] with an even number of nodes, symmetric about ½: exact for the
+    # degree n − 1 polynomial P_i; only the nodes p < ½ are computed, the others mirrored.
+    half = max(1, (n + 3) // 4)
+    nodes, node_weights = np.polynomial.legendre.leggauss(2 * half)
+    p = (nodes[:half] + 1) / 2
+    return (
+        np.concatenate([node_weights[:half], node_weights[:half]])
+        / 2
+        @ _swing_probabilities(w, quota, p)
+    )
 
 
 def banzhaf_index(
@@ -153,7 +165,7 @@ def banzhaf_index(
     w = _check(weights, quota)
     if w.size == 0:
         return np.zeros(0)
-    raw = _swing_probabilities(w, quota, np.array([0.5]))[0]
+    raw = _swing_probabilities(w, quota, np.array([0.5]))[0]  # p = ½ is its own mirror
     if not normalized:
         return raw
     total = raw.sum()
