@@ -141,7 +141,8 @@ def shapley_sampled(
     ``1/n``. Those terms are replaced by their expectation (a control variate costing ``2n``
     extra evaluations), which removes e.g. the huge variance a fixed cost ``F`` in
     ``C(S) = F + …`` causes when it falls on whoever comes first. The estimate is finally made
-    exactly efficient by spreading ``v(N) − Σ φ̂`` equally (zero in expectation).
+    exactly efficient by spreading ``v(N) − Σ φ̂`` equally within each sampling unit (zero in
+    expectation; its variance is part of the reported standard error).
 
     The standard error of each component is the standard deviation of the independent unit
     means (single orders, pairs or groups) divided by ``√units``.
@@ -186,9 +187,9 @@ def shapley_sampled(
         marg = marg.reshape(b, unit, n)
         unit_means[done : done + b] = marg.mean(axis=1)
         done += b
-    values = unit_means.mean(axis=0)
-    if method != "plain":
+    if method != "plain":  # per unit, so that the standard error includes the adjustment
         grand = float(np.asarray(f(np.ones((1, n), dtype=bool)), dtype=float).reshape(-1)[0])
-        values += (grand - values.sum()) / n
+        unit_means += (grand - unit_means.sum(axis=1, keepdims=True)) / n
+    values = unit_means.mean(axis=0)
     stderr = unit_means.std(axis=0, ddof=1) / np.sqrt(units)
     return ShapleyEstimate(values, stderr)
