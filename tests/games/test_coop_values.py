@@ -36,9 +36,7 @@ def shapley_reference(game: TUGame) -> list[Fraction]:
                 continue
             s = bin(mask).count("1")
             weight = Fraction(factorial(s) * factorial(n - s - 1), factorial(n))
-            phi[i] += weight * (
-                Fraction(game.values[mask | 1 << i]) - Fraction(game.values[mask])
-            )
+            phi[i] += weight * (Fraction(game.values[mask | 1 << i]) - Fraction(game.values[mask]))
     return phi
 
 
