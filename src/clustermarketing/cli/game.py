@@ -92,9 +92,9 @@ def _print_table(result: dict[str, Any]) -> None:
     core = "empty" if result["core_empty"] else "non-empty"
     table = Table(
         title=f"{kind} with {len(result['players'])} players: core {core}, "
-        f"least-core ε = {result['least_core_epsilon']:.6g}"
+        f"least-core ε = {result['least_core_epsilon'] + 0.0:.6g}"
     )
-    table.add_column("rule")
+    table.add_column("rule", no_wrap=True)
     for p in result["players"]:
         table.add_column(p, justify="right")
     table.add_column("in core")

@@ -78,8 +78,9 @@ def excesses(game: TUGame, x: Sequence[float] | np.ndarray) -> np.ndarray:
 def core_contains(game: TUGame, x: Sequence[float] | np.ndarray, tol: float = 1e-9) -> CoreCheck:
     """Check whether ``x`` is in the core and report the most violated (blocking) coalition.
 
-    ``tol`` is relative to ``max(1, max|v|)``. The grand coalition is included in the search,
-    so an allocation that gives away less than ``v(N)`` is blocked by ``N`` itself.
+    ``tol`` is relative to ``max(1, max|v|)``. The reported coalition is the proper coalition
+    ``∅ ≠ S ≠ N`` with the largest excess (negative: how far ``x`` is from being blocked), or
+    ``N`` itself when ``x`` gives away less than ``v(N)`` and that is the larger excess.
 
     Examples
     --------
@@ -92,9 +93,12 @@ def core_contains(game: TUGame, x: Sequence[float] | np.ndarray, tol: float = 1e
     scale = tol * max(1.0, float(np.abs(game.values).max()))
     if game.n == 0:
         return CoreCheck(True, 0, (), 0.0, True)
-    exc[0] = -np.inf
-    worst = int(np.argmax(exc))
+    full = (1 << game.n) - 1
     efficient = abs(exc[-1]) <= scale
+    exc[0] = -np.inf
+    worst = int(np.argmax(exc[:full])) if game.n > 1 else full
+    if exc[full] > exc[worst] and not efficient:
+        worst = full
     return CoreCheck(
         in_core=bool(efficient and exc[worst] <= scale),
         coalition=worst,
