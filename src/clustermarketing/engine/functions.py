@@ -46,6 +46,14 @@ class FunctionPlan:
         """Activity of function j for the firms that run it alone, else 0."""
         return np.where(self.alone[j], self.output * self.intensity[j], 0.0)
 
+    def alone_rate(self, j: int) -> np.ndarray:
+        """Per-firm rate of function j run alone (0 for firms that do not run it)."""
+        return np.where(self.alone[j], rate(self.effect[j], self.x(j)), 0.0)
+
+    def pooled_rate(self, j: int) -> float:
+        """Rate of function j run by the cooperative on its delivered activity."""
+        return float(rate(self.effect[j], self.X_eff[j])) if self.pooled[j] else 0.0
+
 
 def function_arrays(cfg: FunctionsConfig) -> dict[str, np.ndarray]:
     """The functions' parameters as arrays in FUNCTION_NAMES order."""

@@ -1,0 +1,175 @@
+"""Costs, the cooperative's budget, allocation, sanctions and membership value (MODEL.md §6.6).
+
+The cooperative's budget balances every period: the pooled cost (pooled functions, coordination
+per structure link scaled by distrust, the fair, markets it opens) is met first by institutions'
+subsidies, members' per-unit fees, fines and last period's reserve; the rest is split among the
+contributing members by the function–interest rule (any rule of
+:mod:`clustermarketing.games.cooperative.allocation`: equal, proportional, dues, commission,
+Shapley, nucleolus); a surplus is carried as reserve. Free-riders are detected with the
+probability the structure, the hub institution and contract enforcement give, fined, and
+excluded with probability ``regulation.exclusion``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from clustermarketing.engine.access import Access
+from clustermarketing.engine.context import Draws
+from clustermarketing.engine.functions import FunctionPlan, coalition_cost_fn
+from clustermarketing.engine.market import Market
+from clustermarketing.engine.state import State, World
+from clustermarketing.engine.structures import Structure
+from clustermarketing.games.cooperative.allocation import AllocationProblem, allocate
+from clustermarketing.scenario.model import ModelConfig
+from clustermarketing.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """Every cost line of the period, per firm, and the cooperative's budget."""
+
+    production: np.ndarray
+    own_marketing: np.ndarray  # own functions + market entry
+    share: np.ndarray  # allocated pooled cost
+    fees: np.ndarray
+    transaction: np.ndarray
+    contracting: np.ndarray
+    commission: np.ndarray
+    fines: np.ndarray
+    profit: np.ndarray
+    excluded: np.ndarray  # bool: caught and excluded this period
+    pooled_total: float
+    coordination: float
+    subsidy: float
+    to_allocate: float
+
+
+def settle(
+    state: State,
+    w: World,
+    sc: Scenario,
+    model: ModelConfig,
+    structure: Structure | None,
+    plan: FunctionPlan,
+    mkt: Market,
+    acc: Access,
+    eff: np.ndarray,
+    contrib: np.ndarray,
+    fair: bool,
+    d: Draws,
+) -> Accounts:
+    """Charge every cost, run the cooperative's budget and pay cash."""
+    n = w.n
+    coop = model.cooperative
+    units, revenue = mkt.units, mkt.revenue
+    production = mkt.unit_cost * units + mkt.sales @ mkt.dist
+    member_units = np.where(eff, units, 0.0)
+    fees = model.contract.per_unit_fee * member_units
+    transaction = sc.trust.transaction_cost * (1.0 - state.trust) * member_units
+    contracting = np.where(eff, model.contract.contracting_cost * (1.0 - state.trust), 0.0)
+    commission = np.where(eff, mkt.commission * revenue, 0.0)
+    reg = model.regulation
+    monitor = structure.monitor if structure is not None else np.zeros(n)
+    p_catch = 1.0 - (1.0 - reg.monitoring * monitor) * (
+        1.0 - reg.monitoring * w.institution_monitoring * state.hub_alive
+    ) * (1.0 - model.contract.enforcement)
+    caught = mkt.free_rider & (d.catch < p_catch)
+    fines = np.where(caught, reg.fine + model.contract.breach_penalty, 0.0)
+    excluded = caught & (d.exclude < reg.exclusion)
+    coord = 0.0
+    if structure is not None and eff.any():
+        distrust = 1.0 - float(state.trust[eff].mean())
+        coord = model.structure.coordination_cost * structure.links * (0.5 + 0.5 * distrust)
+    pooled_total = (
+        float(plan.pooled_cost.sum()) + coord + (model.fairs.cost if fair else 0.0) + acc.coop_entry
+    )
+    subsidy = min(w.subsidy, pooled_total) if coop and eff.any() else 0.0
+    income = subsidy + float(fees.sum()) + float(fines.sum()) + state.reserve
+    to_allocate = max(0.0, pooled_total - income)
+    share = np.zeros(n)
+    payers = np.flatnonzero(contrib) if contrib.any() else np.flatnonzero(eff)
+    if to_allocate > 0 and payers.size:
+        x_pay = plan.output[payers][:, None] * plan.intensity[None, :]
+        problem = AllocationProblem(
+            total=to_allocate,
+            weights=revenue[payers]
+            if model.function_interest.rule == "commission"
+            else units[payers],
+            coalition_cost=coalition_cost_fn(
+                plan, x_pay, (to_allocate - float(plan.pooled_cost.sum())) / payers.size
+            ),
+            dues_fixed_share=model.function_interest.dues_fixed_share,
+            samples=200,
+            seed=d.allocation_seed,
+        )
+        share[payers] = allocate(model.function_interest.rule, problem)
+    state.reserve = max(0.0, income - pooled_total) if coop else 0.0
+    own_marketing = plan.own_cost + acc.entry_paid
+    profit = (
+        revenue
+        - production
+        - own_marketing
+        - share
+        - fees
+        - transaction
+        - contracting
+        - commission
+        - fines
+    )
+    state.cash += profit
+    return Accounts(
+        production=production,
+        own_marketing=own_marketing,
+        share=share,
+        fees=fees,
+        transaction=transaction,
+        contracting=contracting,
+        commission=commission,
+        fines=fines,
+        profit=profit,
+        excluded=excluded,
+        pooled_total=pooled_total,
+        coordination=coord,
+        subsidy=subsidy,
+        to_allocate=to_allocate,
+    )
+
+
+def membership_value(
+    state: State,
+    w: World,
+    plan: FunctionPlan,
+    mkt: Market,
+    acc: Access,
+    books: Accounts,
+    eff: np.ndarray,
+) -> np.ndarray:
+    """What each member would lose by marketing alone, net of what membership costs it.
+
+    Benefit = the own-function spending the cooperative saves it (within its budget) + the
+    margin on the units it sells thanks to the cooperative (in markets it reaches only through
+    the cooperative, all of them; elsewhere the logit loss ``1 − e^{−Δ}/(1 − s + s e^{−Δ})`` of
+    removing the member utility Δ) + the cost saving of internal sourcing.
+    """
+    n = w.n
+    margin_unit = np.divide(
+        mkt.revenue - books.production, mkt.units, out=np.zeros(n), where=mkt.units > 0
+    )
+    s_own = mkt.sol.share
+    e_m = np.exp(-mkt.member_boost)
+    keep = np.where(s_own > 0, e_m / (1.0 - s_own + s_own * e_m), 1.0)
+    only_coop = acc.avail & ~state.access
+    lost_units = np.where(only_coop, mkt.sales, mkt.sales * (1.0 - keep)).sum(axis=1)
+    benefit = plan.saved + margin_unit * lost_units + (w.base_cost - mkt.unit_cost) * mkt.units
+    paid = (
+        books.share
+        + books.fees
+        + books.transaction
+        + books.contracting
+        + books.commission
+        + books.fines
+    )
+    return np.where(eff, benefit - paid, 0.0)

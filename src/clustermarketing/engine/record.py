@@ -1,0 +1,94 @@
+"""The cluster's record of one period (MODEL.md §7)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from clustermarketing.engine import signals
+from clustermarketing.engine.access import Access
+from clustermarketing.engine.accounts import Accounts
+from clustermarketing.engine.context import Context
+from clustermarketing.engine.functions import FunctionPlan
+from clustermarketing.engine.market import Market
+from clustermarketing.engine.pricing import consumer_surplus
+from clustermarketing.engine.state import State, World
+
+
+def _mean(x: np.ndarray, mask: np.ndarray) -> float:
+    return float(x[mask].mean()) if mask.any() else float("nan")
+
+
+def period_record(
+    state: State,
+    w: World,
+    ctx: Context,
+    plan: FunctionPlan,
+    mkt: Market,
+    acc: Access,
+    books: Accounts,
+    eff: np.ndarray,
+    contrib: np.ndarray,
+    group: np.ndarray,
+) -> dict[str, float]:
+    """Cluster-level outcomes of the period.
+
+    ``group`` are the firms counted as members: this arm's members, or in the baseline the model
+    arm's members (so member profit compares the same firms with and without cooperation).
+    """
+    act = state.active
+    n_act = max(1, int(act.sum()))
+    sme, lead = act & ~w.leader, act & w.leader
+    members, nonmem = act & group, act & ~group
+    units, sales, profit = mkt.units, mkt.sales, books.profit
+    out_total = float(units[act].sum())
+    # inactive slots sell nothing, so sums over all slots are sums over active firms
+    tot_sales = float(sales.sum())
+    hhi = float(np.sum(np.square(sales / tot_sales))) if tot_sales > 0 else float("nan")
+    fixed = ctx.sc.demography.fixed_staff
+    employment = w.employees * (fixed + (1.0 - fixed) * np.minimum(1.0, units / w.capacity))
+    n_eff = int((act & eff).sum())
+    mkt_cost = float(plan.own_cost[act].sum()) + books.pooled_total
+    return {
+        "period": float(state.t),
+        "output": out_total,
+        "sales_revenue": float(mkt.revenue[act].sum()),
+        "mean_price": float(np.sum(mkt.price * sales) / tot_sales)
+        if tot_sales > 0
+        else float("nan"),
+        "profit": _mean(profit, act),
+        "member_profit": _mean(profit, members),
+        "nonmember_profit": _mean(profit, nonmem),
+        "sme_profit": _mean(profit, sme),
+        "leader_profit": _mean(profit, lead),
+        "sme_market_access": np.count_nonzero(acc.avail & sme[:, None])
+        / (int(sme.sum()) * w.n_markets)
+        if sme.any()
+        else float("nan"),
+        "regional_brand": float(state.regional_brand),
+        "unit_marketing_cost": mkt_cost / out_total if out_total > 0 else float("nan"),
+        "consumer_surplus": consumer_surplus(
+            mkt.sol.inclusive, w.u0, w.b, state.market_size, ctx.seg_weight
+        ),
+        "membership_rate": n_eff / n_act,
+        "cooperation_rate": float((contrib & act).sum()) / n_eff if n_eff else float("nan"),
+        "trust": _mean(state.trust, act),
+        "employment": float(employment[act].sum()),
+        "awareness": signals.awareness_share(state),
+        "product_diversity": 1.0 / hhi if hhi == hhi and hhi > 0 else float("nan"),
+        "pooled_cost": books.pooled_total,
+        "allocated_cost": float(books.share.sum()),
+        "to_allocate": books.to_allocate,
+        "subsidy": books.subsidy,
+        "fees": float(books.fees.sum()),
+        "fines": float(books.fines.sum()),
+        "coordination_cost": books.coordination,
+        "reserve": state.reserve,
+        "total_profit": float(profit[act].sum()),
+        "production_cost": float(books.production[act].sum()),
+        "own_marketing_cost": float(books.own_marketing[act].sum()),
+        "transaction_cost": float(books.transaction[act].sum()),
+        "contracting_cost": float(books.contracting[act].sum()),
+        "commission": float(books.commission[act].sum()),
+        "price_iterations": float(mkt.sol.iterations),
+        "price_converged": float(mkt.sol.converged),
+    }
