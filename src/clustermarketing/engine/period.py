@@ -180,7 +180,13 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     boost = model.fairs.entry_boost if fair else 0.0
     entries, exits = exit_and_entry(state, w, sc, books.profit, boost, ctx.streams["demography"])
     record.update(
-        {"entries": float(entries), "exits": float(exits), "firms": float(state.active.sum())}
+        {
+            "joined": float(joined),
+            "left": float(left),
+            "entries": float(entries),
+            "exits": float(exits),
+            "firms": float(state.active.sum()),
+        }
     )
     state.t += 1
     return record
