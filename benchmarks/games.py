@@ -144,8 +144,8 @@ def main() -> None:
                     f"  n={r['n']:>2}: shapley {fmt(r['coop_shapley'])} s "
                     f"(time ratio coopgame/ours {r['coop_shapley'] / r['shapley']:.1f}), "
                     "nucleolus "
-                    f"{fmt(r['coop_nucleolus'])} s (ours "
-                    f"{r['coop_nucleolus'] / r['nucleolus']:.1f}x faster), "
+                    f"{fmt(r['coop_nucleolus'])} s (time ratio "
+                    f"{r['coop_nucleolus'] / r['nucleolus']:.1f}), "
                     f"results agree: {r['coop_agree']}"
                 )
 
