@@ -65,7 +65,7 @@ def settle(
     n = w.n
     coop = model.cooperative
     units, revenue = mkt.units, mkt.revenue
-    production = mkt.unit_cost * units + mkt.sales @ mkt.dist
+    production = mkt.unit_cost * units + mkt.distribution
     member_units = np.where(eff, units, 0.0)
     fees = model.contract.per_unit_fee * member_units
     transaction = sc.trust.transaction_cost * (1.0 - state.trust) * member_units
@@ -158,11 +158,10 @@ def membership_value(
     margin_unit = np.divide(
         mkt.revenue - books.production, mkt.units, out=np.zeros(n), where=mkt.units > 0
     )
-    s_own = mkt.sol.share
     e_m = np.exp(-mkt.member_boost)
-    keep = np.where(s_own > 0, e_m / (1.0 - s_own + s_own * e_m), 1.0)
-    only_coop = acc.avail & ~state.access
-    lost_units = np.where(only_coop, mkt.sales, mkt.sales * (1.0 - keep)).sum(axis=1)
+    keep = e_m / (1.0 - mkt.share + mkt.share * e_m)
+    lost = np.where(mkt.only_coop, mkt.sales, mkt.sales * (1.0 - keep))
+    lost_units = np.bincount(mkt.firm, weights=lost, minlength=n)
     benefit = plan.saved + margin_unit * lost_units + (w.base_cost - mkt.unit_cost) * mkt.units
     paid = (
         books.share

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clustermarketing.engine.functions import F_INDEX, FunctionPlan
-from clustermarketing.engine.pricing import PriceSolution, solve_prices
+from clustermarketing.engine.pricing import solve_packed
 from clustermarketing.engine.state import State, World
 from clustermarketing.scenario.model import ModelConfig
 from clustermarketing.scenario.schema import Scenario
@@ -25,17 +25,23 @@ from clustermarketing.scenario.schema import Scenario
 
 @dataclass(frozen=True)
 class Market:
-    """The period's market outcome."""
+    """The period's market outcome, on the packed list of available (firm, market) pairs."""
 
-    sol: PriceSolution
-    price: np.ndarray  # (n, M)
-    sales: np.ndarray  # (n, M) units sold
+    firm: np.ndarray  # (P,) firm of each pair
+    market: np.ndarray  # (P,) market of each pair
+    price: np.ndarray  # (P,)
+    share: np.ndarray  # (P,) logit share in its (market, segment)
+    sales: np.ndarray  # (P,) units sold
+    member_boost: np.ndarray  # (P,) utility the firm owes to the cooperative
+    only_coop: np.ndarray  # (P,) bool reached only through the cooperative
+    inclusive: np.ndarray  # (M, S) Σ e^{u} per (market, segment)
+    iterations: int
+    converged: bool
     units: np.ndarray  # (n,)
     revenue: np.ndarray  # (n,)
+    distribution: np.ndarray  # (n,) distribution cost of the units sold
     unit_cost: np.ndarray  # (n,) production cost after cooperative sourcing
-    dist: np.ndarray  # (M,) distribution cost per unit
     commission: float
-    member_boost: np.ndarray  # (n, M) utility members owe to the cooperative
     free_rider: np.ndarray  # (n,) bool
     brand_user: np.ndarray  # (n,) bool
 
@@ -70,17 +76,20 @@ def clear_market(
     seg_weight: np.ndarray,
 ) -> Market:
     """Solve the pricing game and sell within capacity and channels."""
-    n, m_count = w.n, w.n_markets
+    n, m_count, n_seg = w.n, w.n_markets, w.n_segments
+    flat = np.flatnonzero(avail.ravel())
+    fi, fm = flat // m_count, flat % m_count
     coverage = np.where(
         eff, -np.expm1(-(w.strong @ eff.astype(float)) / sc.solver.sourcing_partners), 0.0
     )
     unit_cost = w.base_cost * (1.0 - sc.solver.cooperative_cost_saving * coverage)
-    c_fee = model.contract.per_unit_fee + sc.trust.transaction_cost * (1.0 - state.trust)
+    fee = model.contract.per_unit_fee + sc.trust.transaction_cost * (1.0 - state.trust)
+    commission = model.contract.commission_rate
     dist = np.zeros(m_count)
     dist[1:] = sc.demand.distribution_cost
-    commission = model.contract.commission_rate
-    mc = unit_cost[:, None] + dist[None, :] + np.where(eff, c_fee, 0.0)[:, None]
-    mc = np.where(eff[:, None], mc / (1.0 - min(commission, 0.99)), mc)
+    firm_cost = unit_cost + np.where(eff, fee, 0.0)
+    scale = np.where(eff, 1.0 / (1.0 - min(commission, 0.99)), 1.0)
+    cost = (firm_cost[fi] + dist[fm]) * scale[fi]
     free_rider = eff & ~state.contributes
     brand_user = eff & model.uses_regional_brand
     q_eff = state.quality - np.where(
@@ -91,33 +100,27 @@ def clear_market(
         brand_user, sc.demand.regional_brand_weight * np.log1p(state.regional_brand), 0.0
     )
     brand = sc.demand.goodwill_weight * np.log1p(state.goodwill) + regional
-    delta = (
-        w.a[None, :] * q_eff[:, None]
-        + brand[:, None] * w.brand_sens[None, :]
-        + promo[:, None]
-        + w.xi
-    )
+    delta = w.a[fm] * q_eff[fi] + brand[fi] * w.brand_sens[fm] + promo[fi] + w.xi.ravel()[flat]
     for k in np.flatnonzero(state.sig_active & ~state.sig_new_market):
-        hit = state.adapted[:, k] & (w.segment == state.sig_segment[k])
-        delta[hit, state.sig_market[k]] += sc.demand.signal_value
-    sol = solve_prices(
-        mc,
+        hit = (fm == state.sig_market[k]) & (w.segment[fi] == state.sig_segment[k])
+        hit &= state.adapted[fi, k]
+        delta[hit] += sc.demand.signal_value
+    group = fm * n_seg + w.segment[fi]
+    sol = solve_packed(
+        cost,
         delta,
-        avail,
-        w.b,
-        w.u0,
-        w.segment,
-        w.n_segments,
-        state.price,
-        mode=pricing,
-        members=eff if pricing == "cartel" else None,
+        w.b[fm],
+        group,
+        np.exp(w.u0)[np.arange(m_count * n_seg) // n_seg],
+        state.price.ravel()[flat],
+        members=eff[fi] if pricing == "cartel" else None,
         tol=sc.solver.tolerance,
         max_iter=sc.solver.max_iterations,
         damping=sc.solver.damping,
     )
-    state.price = np.where(avail, sol.price, state.price)
-    demand = state.market_size[None, :] * seg_weight[w.segment][:, None] * sol.share
-    total = demand.sum(axis=1)
+    state.price.ravel()[flat] = sol.price
+    demand = state.market_size[fm] * seg_weight[w.segment[fi]] * sol.share
+    total = np.bincount(fi, weights=demand, minlength=n)
     own_channel = w.own_channel + state.channel_added
     shared = np.zeros(n)
     ch = F_INDEX["channel_development"]
@@ -131,18 +134,23 @@ def clear_market(
             shared = want / want.sum() * state.coop_channel
     limit = np.minimum(w.capacity, own_channel + shared)
     factor = np.minimum(1.0, np.divide(limit, total, out=np.ones(n), where=total > limit))
-    sales = demand * factor[:, None]
-    member_boost = regional[:, None] * w.brand_sens[None, :] + club[:, None]
+    sales = demand * factor[fi]
     return Market(
-        sol=sol,
+        firm=fi,
+        market=fm,
         price=sol.price,
+        share=sol.share,
         sales=sales,
-        units=sales.sum(axis=1),
-        revenue=np.sum(sol.price * sales, axis=1),
+        member_boost=regional[fi] * w.brand_sens[fm] + club[fi],
+        only_coop=~state.access.ravel()[flat],
+        inclusive=sol.inclusive.reshape(m_count, n_seg),
+        iterations=sol.iterations,
+        converged=sol.converged,
+        units=np.bincount(fi, weights=sales, minlength=n),
+        revenue=np.bincount(fi, weights=sol.price * sales, minlength=n),
+        distribution=np.bincount(fi, weights=sales * dist[fm], minlength=n),
         unit_cost=unit_cost,
-        dist=dist,
         commission=commission,
-        member_boost=member_boost,
         free_rider=free_rider,
         brand_user=brand_user,
     )

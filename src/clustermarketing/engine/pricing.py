@@ -52,6 +52,63 @@ def logit_shares(
     return ev / denom[group], sums
 
 
+@dataclass(frozen=True)
+class PackedSolution:
+    """Equilibrium on a packed list of (firm, market) pairs."""
+
+    price: np.ndarray  # (P,)
+    share: np.ndarray  # (P,)
+    inclusive: np.ndarray  # (G,) Σ e^{u} per (market, segment) group
+    iterations: int
+    converged: bool
+    residual: float
+
+
+def solve_packed(
+    cost: np.ndarray,
+    delta: np.ndarray,
+    b: np.ndarray,
+    group: np.ndarray,
+    exp_u0: np.ndarray,
+    p0: np.ndarray,
+    *,
+    members: np.ndarray | None = None,
+    tol: float = 1e-8,
+    max_iter: int = 200,
+    damping: float = 1.0,
+) -> PackedSolution:
+    """Nash prices (or, with ``members``, the members' cartel) on packed pairs.
+
+    ``cost``, ``delta``, ``b``, ``group`` and ``p0`` are per pair; ``exp_u0`` is ``e^{u_0}`` per
+    group. Only available pairs are ever passed: most firms reach few markets.
+    """
+    n_groups = exp_u0.size
+    p = np.maximum(p0, cost + 1.0 / b)
+    cartel = members is not None and bool(members.any())
+    it = 0
+    resid = last_gap = np.inf
+    for it in range(1, max_iter + 1):  # noqa: B007
+        ev = np.exp(delta - b * p)
+        share = ev / (exp_u0 + np.bincount(group, weights=ev, minlength=n_groups))[group]
+        own = share
+        if cartel:
+            assert members is not None
+            msum = np.bincount(group[members], weights=share[members], minlength=n_groups)
+            own = np.where(members, msum[group], share)
+        gap_vec = cost + 1.0 / (b * (1.0 - own)) - p
+        gap = float(np.abs(gap_vec).max(initial=0.0))
+        if gap > last_gap:  # oscillating: damp harder (the map contracts for small shares)
+            damping *= 0.5
+        last_gap = gap
+        resid = damping * gap
+        p += damping * gap_vec
+        if resid <= tol:
+            break
+    ev = np.exp(delta - b * p)
+    sums = np.bincount(group, weights=ev, minlength=n_groups)
+    return PackedSolution(p, ev / (exp_u0 + sums)[group], sums, it, resid <= tol, resid)
+
+
 def solve_prices(
     cost: np.ndarray,
     delta: np.ndarray,
@@ -66,60 +123,35 @@ def solve_prices(
     members: np.ndarray | None = None,
     tol: float = 1e-8,
     max_iter: int = 200,
-    damping: float = 0.7,
+    damping: float = 1.0,
 ) -> PriceSolution:
-    """Nash (or cartel) prices of all firms in all markets.
-
-    Works on the packed list of available (firm, market) pairs only: most firms reach few
-    markets, and unavailable pairs have no price to solve.
-    """
+    """Nash (or cartel) prices of all firms in all markets, on (firm, market) arrays."""
     n, m = cost.shape
-    n_groups = m * n_segments
     flat = np.flatnonzero(avail.ravel())
     mk = flat % m
-    g = mk * n_segments + segment[flat // m]
-    c = cost.ravel()[flat]
-    d = delta.ravel()[flat]
-    bb = b[mk]
-    p = np.maximum(p0.ravel()[flat], c + 1.0 / bb)
-    e_u0 = np.exp(u0)[np.arange(n_groups) // n_segments]
-    cartel = mode == "cartel" and members is not None and bool(members.any())
-    mem = members[flat // m] if cartel else None
-    it = 0
-    resid = last_gap = np.inf
-    for it in range(1, max_iter + 1):  # noqa: B007
-        ev = np.exp(d - bb * p)
-        share = ev / (e_u0 + np.bincount(g, weights=ev, minlength=n_groups))[g]
-        if cartel:
-            assert mem is not None
-            msum = np.bincount(g[mem], weights=share[mem], minlength=n_groups)
-            own = np.where(mem, msum[g], share)
-        else:
-            own = share
-        target = c + 1.0 / (bb * (1.0 - own))
-        gap = float(np.abs(target - p).max(initial=0.0))
-        if gap > last_gap:  # oscillating: damp harder (the map contracts for small shares)
-            damping *= 0.5
-        last_gap = gap
-        step = damping * (target - p)
-        resid = float(np.abs(step).max(initial=0.0))
-        p += step
-        if resid <= tol:
-            break
-    ev = np.exp(d - bb * p)
-    sums = np.bincount(g, weights=ev, minlength=n_groups)
-    share = ev / (e_u0 + sums)[g]
+    sol = solve_packed(
+        cost.ravel()[flat],
+        delta.ravel()[flat],
+        b[mk],
+        mk * n_segments + segment[flat // m],
+        np.exp(u0)[np.arange(m * n_segments) // n_segments],
+        p0.ravel()[flat],
+        members=members[flat // m] if mode == "cartel" and members is not None else None,
+        tol=tol,
+        max_iter=max_iter,
+        damping=damping,
+    )
     price = np.where(avail, p0, cost + 1.0 / b[None, :]).astype(float)
-    price.ravel()[flat] = p
-    share_full = np.zeros(n * m)
-    share_full[flat] = share
+    price.ravel()[flat] = sol.price
+    share = np.zeros(n * m)
+    share[flat] = sol.share
     return PriceSolution(
         price=price,
-        share=share_full.reshape(n, m),
-        inclusive=sums.reshape(m, n_segments),
-        iterations=it,
-        converged=resid <= tol,
-        residual=resid,
+        share=share.reshape(n, m),
+        inclusive=sol.inclusive.reshape(m, n_segments),
+        iterations=sol.iterations,
+        converged=sol.converged,
+        residual=sol.residual,
     )
 
 

@@ -52,9 +52,7 @@ def period_record(
         "period": float(state.t),
         "output": out_total,
         "sales_revenue": float(mkt.revenue[act].sum()),
-        "mean_price": float(np.sum(mkt.price * sales) / tot_sales)
-        if tot_sales > 0
-        else float("nan"),
+        "mean_price": float(mkt.price @ sales / tot_sales) if tot_sales > 0 else float("nan"),
         "profit": _mean(profit, act),
         "member_profit": _mean(profit, members),
         "nonmember_profit": _mean(profit, nonmem),
@@ -67,7 +65,7 @@ def period_record(
         "regional_brand": float(state.regional_brand),
         "unit_marketing_cost": mkt_cost / out_total if out_total > 0 else float("nan"),
         "consumer_surplus": consumer_surplus(
-            mkt.sol.inclusive, w.u0, w.b, state.market_size, ctx.seg_weight
+            mkt.inclusive, w.u0, w.b, state.market_size, ctx.seg_weight
         ),
         "membership_rate": n_eff / n_act,
         "cooperation_rate": float((contrib & act).sum()) / n_eff if n_eff else float("nan"),
@@ -89,6 +87,6 @@ def period_record(
         "transaction_cost": float(books.transaction[act].sum()),
         "contracting_cost": float(books.contracting[act].sum()),
         "commission": float(books.commission[act].sum()),
-        "price_iterations": float(mkt.sol.iterations),
-        "price_converged": float(mkt.sol.converged),
+        "price_iterations": float(mkt.iterations),
+        "price_converged": float(mkt.converged),
     }
