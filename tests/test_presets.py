@@ -63,7 +63,8 @@ def test_exhibition_raises_access_and_entry_around_fairs() -> None:
     assert m[fair].entries.mean() > m[~fair].entries.mean()
     m["access_gain"] = m.groupby("replicate").sme_market_access.diff()
     assert m[fair].access_gain.mean() > m[~fair].access_gain.mean()
-    assert _diff(r, "sme_market_access")["ci_low"] > 0
+    g = c.groupby(["replicate", "arm"]).sme_market_access.mean().unstack()
+    assert ((g["model"] - g["baseline"]) > 0.05).all()  # in every replicate, same random numbers
     # no fairs, no fair-period surge
     sc = small("optoelectronics", "model.fairs.interval=0")
     r2 = cm.simulate(sc, model="exhibition_promotion", replicates=3, periods=24)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from clustermarketing.engine.state import State, World
@@ -70,6 +71,8 @@ def _traits(scenario: Scenario, n: int, n0: int, rng: np.random.Generator) -> di
         tr["mo"][:n0] = df["market_orientation"].to_numpy(float)
         tr["growth"][:n0] = df["growth_propensity"].to_numpy(float)
         tr["leader"][:n0] = df["leader"].to_numpy(float) > 0.5
+        if "cash" in df.columns:
+            tr["cash"] = pd.to_numeric(df["cash"], errors="coerce").to_numpy(float)
         tr["access"][:n0][tr["leader"][:n0]] = True
         for j, mk in enumerate(scenario.markets):
             col = f"access_{mk.name}"
@@ -102,6 +105,16 @@ def _ties(
         weak = (weak - weak.multiply(strong)).tocsr()
         weak.eliminate_zeros()
     return strong.tocsr(), weak.tocsr()
+
+
+def _initial_cash(default: np.ndarray, given: np.ndarray | None, n0: int) -> np.ndarray:
+    """Cash at birth: the CSV's ``cash`` column where given, else periods of expected margin."""
+    if given is None:
+        return default
+    out = default.copy()
+    ok = np.isfinite(given)
+    out[:n0][ok] = given[ok]
+    return out
 
 
 def n_initial(scenario: Scenario) -> int:
@@ -156,7 +169,7 @@ def build(scenario: Scenario, model: ModelConfig, rng: np.random.Generator) -> t
         xi=xi,
         own_channel=capacity * scenario.firms.channel_ratio,
         init_access=tr["access"],
-        init_cash=scenario.firms.initial_cash_periods * margin,
+        init_cash=_initial_cash(scenario.firms.initial_cash_periods * margin, tr.get("cash"), n0),
         init_quality=tr["quality"],
         institution_monitoring=max((i.monitoring for i in inst), default=0.0),
         subsidy=sum(i.subsidy for i in scenario.institutions)
@@ -190,7 +203,7 @@ def build(scenario: Scenario, model: ModelConfig, rng: np.random.Generator) -> t
         payoff=np.zeros(n),
         market_size=np.array([x.size for x in mk], dtype=float),
         regional_brand=0.0,
-        coop_access=np.zeros(m, dtype=bool),
+        coop_access=np.arange(m) == 0,  # everyone reaches the home market already
         coop_channel=0.0,
         reserve=0.0,
         hub_alive=True,

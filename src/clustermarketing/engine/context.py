@@ -1,9 +1,4 @@
-"""What a run carries besides the state: scenario, model, random streams, caches, logs.
-
-Every phase of a period draws from its own generator (children of the run's SeedSequence) and
-draws arrays of a fixed shape whatever the model does, so a model and its independent baseline
-consume the same random numbers (common random numbers) however differently they evolve.
-"""
+"""What a run carries besides the state: scenario, model, random streams, caches, logs."""
 
 from __future__ import annotations
 
@@ -18,25 +13,58 @@ from clustermarketing.engine.structures import Structure
 from clustermarketing.scenario.model import ModelConfig
 from clustermarketing.scenario.schema import Scenario
 
-PHASES = (
-    "signals",
-    "membership",
-    "contribution",
-    "structure",
-    "market",
+DRAWS = (
+    "signal",
+    "detect",
+    "spread",
+    "hub",
+    "act",
+    "join",
+    "join2",
+    "revise",
+    "pick",
+    "copy",
+    "mutate",
+    "size_shock",
     "access",
-    "sanctions",
-    "stocks",
-    "demography",
+    "fair",
+    "new_market",
+    "coop_access",
+    "coop_new_market",
+    "catch",
+    "exclude",
+    "develop",
+    "develop_pool",
+    "fail",
+    "allocation",
+    "structure",
+    "entry",
 )
+_DRAW_ID = {name: i for i, name in enumerate(DRAWS)}
 
 
-def make_streams(seed: np.random.SeedSequence) -> dict[str, np.random.Generator]:
-    """One independent generator per phase, children of the run's SeedSequence."""
-    return {
-        name: np.random.Generator(np.random.PCG64(s))
-        for name, s in zip(PHASES, seed.spawn(len(PHASES)), strict=True)
-    }
+class Streams:
+    """Random streams keyed by (run seed, period, use).
+
+    Each use of randomness in each period has its own generator, a child of the run's
+    SeedSequence with spawn key ``(*run_key, period, use)``. Firm i's draw is therefore the i-th
+    number of its stream whatever else happened: a model and its baseline see the same numbers
+    for every firm in every period (exact common random numbers), however many firms each has.
+    """
+
+    def __init__(self, seed: np.random.SeedSequence) -> None:
+        self.entropy = seed.entropy
+        self.key = tuple(seed.spawn_key)
+
+    def gen(self, t: int, use: str) -> np.random.Generator:
+        """The generator of ``use`` in period ``t``."""
+        ss = np.random.SeedSequence(self.entropy, spawn_key=(*self.key, t, _DRAW_ID[use]))
+        return np.random.Generator(np.random.PCG64(ss))
+
+
+def make_streams(seed: np.random.SeedSequence) -> Streams:
+    """The run's random streams."""
+    return Streams(seed)
 
 
 @dataclass
@@ -47,7 +75,7 @@ class Context:
     sc: Scenario
     model: ModelConfig
     pricing: str
-    streams: dict[str, np.random.Generator]
+    streams: Streams
     fn: dict[str, np.ndarray] = field(init=False)
     seg_weight: np.ndarray = field(init=False)
     structure: Structure | None = None
@@ -92,36 +120,34 @@ class Draws:
     allocation_seed: int
 
 
-def draw(streams: dict[str, np.random.Generator], n: int, m: int, k: int) -> Draws:
-    """All of one period's random numbers, in a fixed order and shape."""
-    s, mb, c, a = (
-        streams["signals"],
-        streams["membership"],
-        streams["contribution"],
-        streams["access"],
-    )
+def draw(streams: Streams, t: int, n: int, m: int, k: int) -> Draws:
+    """All of period ``t``'s random numbers for ``n`` slots, ``m`` markets, ``k`` signal slots."""
+
+    def u(use: str, shape: int | tuple[int, ...]) -> np.ndarray:
+        return streams.gen(t, use).random(shape)
+
     return Draws(
-        sig=s.random(4),
-        detect=s.random((n, k)),
-        spread=s.random((n, k)),
-        hub=s.random(k),
-        act=s.random((n, k)),
-        join=mb.random(n),
-        join2=mb.random(n),
-        revise=c.random(n),
-        pick=c.random(n),
-        copy=c.random(n),
-        mutate=c.random(n),
-        size_shock=streams["market"].standard_normal(m),
-        access=a.random(n),
-        fair=a.random(n),
-        new_market=a.random((n, k)),
-        coop_access=float(a.random()),
-        coop_new_market=a.random(k),
-        catch=streams["sanctions"].random(n),
-        exclude=streams["sanctions"].random(n),
-        develop=streams["stocks"].random(n),
-        develop_pool=float(streams["stocks"].random()),
-        fail=float(streams["structure"].random()),
-        allocation_seed=int(streams["structure"].integers(0, 2**31)),
+        sig=u("signal", 4),
+        detect=u("detect", (n, k)),
+        spread=u("spread", (n, k)),
+        hub=u("hub", k),
+        act=u("act", (n, k)),
+        join=u("join", n),
+        join2=u("join2", n),
+        revise=u("revise", n),
+        pick=u("pick", n),
+        copy=u("copy", n),
+        mutate=u("mutate", n),
+        size_shock=streams.gen(t, "size_shock").standard_normal(m),
+        access=u("access", n),
+        fair=u("fair", n),
+        new_market=u("new_market", (n, k)),
+        coop_access=float(u("coop_access", 1)[0]),
+        coop_new_market=u("coop_new_market", k),
+        catch=u("catch", n),
+        exclude=u("exclude", n),
+        develop=u("develop", n),
+        develop_pool=float(u("develop_pool", 1)[0]),
+        fail=float(u("fail", 1)[0]),
+        allocation_seed=int(streams.gen(t, "allocation").integers(0, 2**31)),
     )

@@ -4,9 +4,8 @@ Entrants fill reserved slots in order, so every firm that has ever lived sits in
 slot arrays. A period runs on views of the first ``L`` slots, where ``L`` is the number of slots
 used so far rounded up to a block with at least one block of free slots for this period's
 entrants. Slicing the tie matrices is cached per ``L``, so it happens only when the prefix
-grows by a block. Random draws have the prefix's shape; ``L`` depends only on how many firms
-have entered, so a model and its baseline that differ in entry draw differently from then on
-(the common random numbers stay common for every firm that exists in both arms' prefix).
+grows by a block. Random draws have the prefix's shape, but every use has its own stream per
+period (:class:`.context.Streams`), so firm i draws the same numbers whatever ``L`` is.
 """
 
 from __future__ import annotations

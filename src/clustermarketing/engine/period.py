@@ -1,9 +1,9 @@
 """One period of the cluster (MODEL.md §6), as a sequence of phases on arrays.
 
-Order within a period: membership (from last period's outcomes) → structure → which functions
-each firm runs and what the cooperative runs → market signals and diffusion → contribution
-(imitation) → market access → prices and sales → costs, allocation and sanctions → value of
-membership → stocks and trust → record → exit and entry. Each phase lives in its own module and
+Order within a period: membership (from last period's outcomes) → structure → contribution
+(imitation) → which functions each firm runs and what the cooperative runs → market signals and
+diffusion → market access → prices and sales → costs, allocation and sanctions → value of
+membership → stocks and trust → record → market sizes → exit and entry. Each phase lives in its own module and
 works on whole arrays; this module only sequences them.
 """
 
@@ -85,7 +85,7 @@ def _organise(state: State, ctx: Context, w: World, d: Draws) -> tuple[Structure
         state.hub_alive,
         ctx.removed,
         max(1, len(model.pooled_functions)),
-        ctx.streams["structure"],
+        ctx.streams.gen(state.t, "structure"),
     )
     return structure, joined, left
 
@@ -100,7 +100,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     w = ctx.live
     assert w is not None
     sc, model = ctx.sc, ctx.model
-    d = draw(ctx.streams, w.n, w.n_markets, state.sig_active.size)
+    d = draw(ctx.streams, state.t, w.n, w.n_markets, state.sig_active.size)
     coop = model.cooperative
 
     structure, joined, left = _organise(state, ctx, w, d)
@@ -110,6 +110,9 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
         eff = state.member & (structure.connected if structure is not None else True)
     else:
         eff = np.zeros(w.n, dtype=bool)
+    # contribute or free-ride: imitation of better-off neighbours, before the pooled functions run
+    if coop and state.t > 0 and state.member.any():
+        cooperation.imitate(state, w, sc, observed, d.revise, d.pick, d.copy, d.mutate)
     contrib = eff & state.contributes
     plan = plan_functions(
         ctx.fn,
@@ -148,9 +151,6 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
         d.hub,
         d.act,
     )
-    if coop and state.t > 0 and state.member.any():
-        cooperation.imitate(state, w, sc, observed, d.revise, d.pick, d.copy, d.mutate)
-        contrib = eff & state.contributes
 
     fair = (
         structure is not None and state.hub_alive and bool(eff.any()) and _fair_period(ctx, state.t)
@@ -177,8 +177,12 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     ref = ctx.reference_members
     group = ref[len(ctx.member_log) - 1][: w.n] if ref else eff
     record = period_record(state, w, ctx, plan, mkt, acc, books, eff, contrib, group)
+    # the economic trend and shocks move next period's market sizes (seed 001)
+    state.market_size = state.market_size * np.maximum(0.05, 1.0 + w.trend + w.vol * d.size_shock)
     boost = model.fairs.entry_boost if fair else 0.0
-    entries, exits = exit_and_entry(state, w, sc, books.profit, boost, ctx.streams["demography"])
+    entries, exits = exit_and_entry(
+        state, w, sc, books.profit, boost, ctx.streams.gen(state.t, "entry")
+    )
     record.update(
         {
             "joined": float(joined),

@@ -59,4 +59,3 @@ def update_stocks(
     state.coop_channel = (1.0 - sk.channel_decay) * state.coop_channel + (
         e[cj] * plan.X_eff[cj] if plan.pooled[cj] else 0.0
     )
-    state.market_size = state.market_size * np.maximum(0.05, 1.0 + w.trend + w.vol * d.size_shock)

@@ -57,6 +57,8 @@ def read_firms_csv(path: Path, scenario: Scenario) -> pd.DataFrame:
         "growth_propensity": (0, 1, False),
         "leader": (0, 1, False),
     }
+    if "cash" in df.columns:
+        checks["cash"] = (None, None, False)
     for col, (lo, hi, strict) in checks.items():
         vals = pd.to_numeric(df[col], errors="coerce")
         bad = vals.isna() | ~np.isfinite(vals)

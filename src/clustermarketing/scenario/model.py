@@ -24,7 +24,8 @@ class StructureConfig(BaseModel):
     kind: StructureKind = P("none", "none | star | hierarchical | chain | network", seed="000")
     hub: str = P(
         "",
-        "name of the institution at the centre/top; 'leader' for the largest firm; '' = first",
+        "institution whose monitoring the centre/top node carries ('' = the first listed); the "
+        "node is the organising body itself, not a firm",
         seed="000",
     )
     branching: int = P(4, "children per node in the hierarchy", ge=2, le=1000)

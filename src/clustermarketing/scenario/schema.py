@@ -105,6 +105,13 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _cross(self) -> Scenario:
+        hub = self.model_config_for().structure.hub
+        names = [i.name for i in self.institutions]
+        if hub and hub not in names:
+            raise ValueError(
+                f"model.structure.hub: {hub!r} is not one of the scenario's institutions; "
+                f"expected one of {names}"
+            )
         if self.firms.sme_access is not None and len(self.firms.sme_access) != len(self.markets):
             raise ValueError(
                 f"firms.sme_access: {len(self.firms.sme_access)} values; expected one per market "
