@@ -86,8 +86,8 @@ def _ties(
     scenario: Scenario, n: int, n0: int, rng: np.random.Generator
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     t = scenario.ties
-    strong = generate_ties(n, t.strong_degree, t.proximity, t.locality, rng)
-    weak = generate_ties(n, t.weak_degree, t.proximity, t.locality, rng)
+    strong = generate_ties(n, t.strong_degree, t.proximity, t.locality, rng, n0)
+    weak = generate_ties(n, t.weak_degree, t.proximity, t.locality, rng, n0)
     weak = weak - weak.multiply(strong)  # a pair is tied once, by its strongest tie
     weak.eliminate_zeros()
     if t.source == "edgelist":
