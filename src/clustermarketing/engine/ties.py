@@ -42,7 +42,8 @@ def generate_ties(
     n0 = n if n_initial is None else min(n, n_initial)
     if n < 2 or mean_degree <= 0:
         return sp.csr_matrix((n, n))
-    half = max(1.0, locality * n0 / 2.0)
+    # a neighbourhood is wide enough to hold a firm's ties (else they would collapse into duplicates)
+    half = max(1.0, locality * n0 / 2.0, 1.5 * mean_degree)
     # incumbents: each initiates ~ degree/2 ties so that the symmetric degree averages `mean_degree`
     k = rng.poisson(mean_degree / 2.0, size=n0)
     src = np.repeat(np.arange(n0), k)
