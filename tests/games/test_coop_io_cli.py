@@ -133,7 +133,15 @@ def test_cli_bad_file_exit_code_2(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_cli_scenario_not_yet_available() -> None:
-    result = CliRunner().invoke(cli(), ["game", "--scenario", "base"])
-    assert result.exit_code == 2
-    assert "need the engine" in result.stderr
+def test_cli_scenario_game_table_and_errors() -> None:
+    result = CliRunner().invoke(
+        cli(), ["game", "--scenario", "footwear", "--model", "collective_mark", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["players"] == ["leather_shoes", "sports_shoes"]
+    assert set(data["allocations"]) >= {"equal", "proportional", "shapley", "banzhaf"}
+    bad = CliRunner().invoke(cli(), ["game", "--scenario", "base"])
+    assert bad.exit_code == 2
+    assert "neither a file nor a built-in example" in bad.stderr
+    assert "Traceback" not in bad.output

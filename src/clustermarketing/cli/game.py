@@ -135,7 +135,7 @@ def game_command(
 
         try:
             game = coalition_game(str(scenario), model, players=players)
-        except NotImplementedError as exc:
+        except ValueError as exc:  # ScenarioError included: a bad scenario, model or player kind
             raise _fail(str(exc)) from None
     if game.n == 0:
         raise _fail("the game has no players")

@@ -1,0 +1,127 @@
+"""Steady-state market model of a cluster for a given set of cooperating firms.
+
+Used by the game analysis (MODEL.md §8): what does a coalition of firms earn when it pools its
+marketing under a model while everybody else markets alone? For a coalition the pooled
+functions run on the coalition's activity, stocks sit at their steady state
+(``G* = α x^η / δ_G`` for own brand building, ``R* = α X^η / δ_R`` for the pooled regional
+brand), the cooperative reaches every market when it pools market access or new-market
+development, members all contribute and trust is at its initial level. Prices and sales come
+from the same pricing game and capacity rules as the simulation (:mod:`.market`); activity
+levels are iterated twice from the built cluster's initial output so that marketing effort
+matches the sales it supports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from clustermarketing.engine.build import build
+from clustermarketing.engine.functions import F_INDEX, FunctionPlan, function_arrays, plan_functions
+from clustermarketing.engine.market import clear_market
+from clustermarketing.engine.state import State, World
+from clustermarketing.scenario.model import ModelConfig
+from clustermarketing.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class CoalitionOutcome:
+    """Per-firm operating profit (before any pooled cost) and the coalition's pooled cost."""
+
+    operating_profit: np.ndarray  # (n,) revenue − production − own marketing − fees − transaction
+    pooled_cost: float  # pooled functions + coordination − subsidy (≥ 0)
+    members: np.ndarray  # (n,) bool
+
+
+class SteadyCluster:
+    """A built cluster whose steady state can be evaluated for any coalition of firms."""
+
+    def __init__(self, scenario: Scenario, model: ModelConfig, seed: int | None = None) -> None:
+        self.sc = scenario
+        self.model = model
+        ss = np.random.SeedSequence(scenario.seed if seed is None else seed, spawn_key=(0, 0))
+        self.world, self.state0 = build(scenario, model, np.random.Generator(np.random.PCG64(ss)))
+        w = np.array([s.share for s in scenario.firms.segments], dtype=float)
+        self.seg_weight = w / w.sum()
+        self.fn = function_arrays(scenario.functions)
+
+    @property
+    def firms(self) -> np.ndarray:
+        """Ids of the firms present at t = 0."""
+        return np.flatnonzero(self.state0.active)
+
+    def _state(self, members: np.ndarray) -> State:
+        s = self.state0
+        copy = {f.name: getattr(s, f.name) for f in dataclasses.fields(State)}
+        for k, v in copy.items():
+            if isinstance(v, np.ndarray):
+                copy[k] = v.copy()
+        st = State(**copy)
+        st.member = members.copy()
+        st.contributes = members.copy()
+        return st
+
+    def _stocks(self, st: State, plan: FunctionPlan) -> None:
+        sk = self.sc.stocks
+        bj = F_INDEX["brand_building"]
+        e = plan.effect[bj]
+        st.goodwill = e * np.power(plan.alone_x(bj), sk.curvature) / max(sk.goodwill_decay, 1e-9)
+        st.regional_brand = (
+            e * plan.X_eff[bj] ** sk.curvature / max(sk.brand_decay, 1e-9)
+            if plan.pooled[bj]
+            else 0.0
+        )
+        cj = F_INDEX["channel_development"]
+        decay = max(sk.channel_decay, 1e-9)
+        st.channel_added = plan.effect[cj] * plan.alone_x(cj) / decay
+        st.coop_channel = plan.effect[cj] * plan.X_eff[cj] / decay if plan.pooled[cj] else 0.0
+        opens = any(plan.pooled[F_INDEX[f]] for f in ("market_access", "new_market_development"))
+        st.coop_access[:] = (
+            True if opens and plan.X_eff.max() > 0 else np.arange(st.coop_access.size) == 0
+        )
+
+    def evaluate(self, members: np.ndarray) -> CoalitionOutcome:
+        """Steady-state outcome when exactly ``members`` (bool over slots) cooperate."""
+        w: World = self.world
+        sc, model = self.sc, self.model
+        active = self.state0.active
+        eff = members & active & model.cooperative
+        st = self._state(eff)
+        output, revenue = st.output.copy(), st.revenue.copy()
+        pooled = model.pooled_functions if eff.any() else []
+        mkt = None
+        for _ in range(2):
+            plan = plan_functions(
+                self.fn,
+                pooled,
+                active,
+                output,
+                revenue,
+                eff,
+                eff,
+                sc.demography.affordability,
+                np.inf,
+            )
+            self._stocks(st, plan)
+            avail = (st.access | (eff[:, None] & st.coop_access[None, :])) & active[:, None]
+            mkt = clear_market(st, w, sc, model, "nash", plan, eff, avail, False, self.seg_weight)
+            output, revenue = mkt.units, mkt.revenue
+        assert mkt is not None
+        member_units = np.where(eff, mkt.units, 0.0)
+        fees = model.contract.per_unit_fee * member_units
+        transaction = sc.trust.transaction_cost * (1.0 - st.trust) * member_units
+        contracting = np.where(eff, model.contract.contracting_cost * (1.0 - st.trust), 0.0)
+        commission = np.where(eff, mkt.commission * mkt.revenue, 0.0)
+        production = mkt.unit_cost * mkt.units + mkt.distribution
+        operating = (
+            mkt.revenue - production - plan.own_cost - fees - transaction - contracting - commission
+        )
+        k = int(eff.sum())
+        links = k if model.structure.kind in ("star", "hierarchical") else max(0, k - 1)
+        coord = model.structure.coordination_cost * links * (0.5 + 0.5 * (1.0 - sc.trust.initial))
+        cost = float(plan.pooled_cost.sum()) + (coord if k else 0.0)
+        subsidy = min(w.subsidy, cost) if k else 0.0
+        # fees are paid to the cooperative: they fund its cost, so they are not lost to members
+        return CoalitionOutcome(operating + fees, max(0.0, cost - subsidy), eff)
