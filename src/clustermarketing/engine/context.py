@@ -124,7 +124,8 @@ def draw(streams: Streams, t: int, n: int, m: int, k: int) -> Draws:
     """All of period ``t``'s random numbers for ``n`` slots, ``m`` markets, ``k`` signal slots."""
 
     def u(use: str, shape: int | tuple[int, ...]) -> np.ndarray:
-        return streams.gen(t, use).random(shape)
+        # single precision: 2^-24 resolution is plenty for comparing with probabilities
+        return streams.gen(t, use).random(shape, dtype=np.float32)
 
     return Draws(
         sig=u("signal", 4),

@@ -82,10 +82,15 @@ def spread(
         newly = (u_detect[:, cols] < p_det[:, None]) & alive[:, None]
         # tie cascade: log survival = Σ_j (W_s log(1−p_s) + W_w log(1−p_w))_ij a_j + Σ_j W_ij a_j log(1−d_j)
         send = prev[:n] * alive_f[:, None]
-        log_surv = tie_log @ send
         if np.any(dissemination_own > 0):
+            # sender j's own dissemination multiplies its ties' survival by (1 − d_j): fold it
+            # into the weights (tie_log has the ties' sparsity pattern) and do one product
             ld = np.log1p(-np.minimum(dissemination_own, 1 - 1e-12))
-            log_surv += world.ties @ (send * ld[:, None])
+            weighted = tie_log.copy()
+            weighted.data += ld[tie_log.indices]
+            log_surv = weighted @ send
+        else:
+            log_surv = tie_log @ send
         if structure is not None and structure.links:
             ps = 1.0 - (1.0 - cfg.p_structure) * (1.0 - dissemination_pooled)
             ph = 1.0 - (1.0 - cfg.p_hub) * (1.0 - dissemination_pooled)
@@ -93,7 +98,7 @@ def spread(
             if structure.hub_edges:
                 # star: the centre broadcasts with p_hub; members report back with p_structure
                 hub_col = structure.hub_linked
-                log_surv[hub_col] += np.log1p(-min(ph, 1 - 1e-12)) * hub_send[None, :]
+                log_surv += np.outer(hub_col, np.log1p(-min(ph, 1 - 1e-12)) * hub_send)
                 reporters = hub_col.astype(np.float64) @ send
                 hub_p = 1.0 - (1.0 - ps) ** reporters
             else:
