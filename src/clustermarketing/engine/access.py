@@ -51,19 +51,23 @@ def update_access(
     for k in np.flatnonzero(state.sig_active & state.sig_new_market):
         mk = state.sig_market[k]
         ready = state.adapted[:, k] & state.active & ~state.access[:, mk]
-        own = ready & (d.new_market[:, k] < plan.alone_rate(nmd))
+        own = ready & (d.uniform("new_market", slot=int(k)) < plan.alone_rate(nmd))
         state.access[own, mk] = True
         entry_paid[own] += w.entry_cost[mk]
         if (
             plan.pooled[nmd]
             and not state.coop_access[mk]
             and (ready & eff).any()
-            and d.coop_new_market[k] < plan.pooled_rate(nmd)
+            and d.uniform("coop_new_market", 1, slot=int(k))[0] < plan.pooled_rate(nmd)
         ):
             state.coop_access[mk] = True
             coop_entry += w.entry_cost[mk]
     ma = F_INDEX["market_access"]
-    if plan.pooled[ma] and not state.coop_access.all() and d.coop_access < plan.pooled_rate(ma):
+    if (
+        plan.pooled[ma]
+        and not state.coop_access.all()
+        and d.scalar("coop_access") < plan.pooled_rate(ma)
+    ):
         mk = int(np.argmin(state.coop_access))
         state.coop_access[mk] = True
         coop_entry += w.entry_cost[mk]

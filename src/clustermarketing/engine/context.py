@@ -56,9 +56,9 @@ class Streams:
         self.entropy = seed.entropy
         self.key = tuple(seed.spawn_key)
 
-    def gen(self, t: int, use: str) -> np.random.Generator:
-        """The generator of ``use`` in period ``t``."""
-        ss = np.random.SeedSequence(self.entropy, spawn_key=(*self.key, t, _DRAW_ID[use]))
+    def gen(self, t: int, use: str, slot: int = 0) -> np.random.Generator:
+        """The generator of ``use`` (and signal ``slot``) in period ``t``."""
+        ss = np.random.SeedSequence(self.entropy, spawn_key=(*self.key, t, _DRAW_ID[use], slot))
         return np.random.Generator(np.random.PCG64(ss))
 
 
@@ -91,64 +91,71 @@ class Context:
         self.seg_weight = w / w.sum()
 
 
-@dataclass(frozen=True)
 class Draws:
-    """The period's uniform (and normal) draws, one field per use."""
+    """Period ``t``'s random numbers, drawn on first use.
 
-    sig: np.ndarray  # (4,) arrival, market, segment, kind
-    detect: np.ndarray  # (n, K)
-    spread: np.ndarray  # (n, K)
-    hub: np.ndarray  # (K,)
-    act: np.ndarray  # (n, K)
-    join: np.ndarray  # (n,)
-    join2: np.ndarray  # (n,)
-    revise: np.ndarray  # (n,)
-    pick: np.ndarray  # (n,)
-    copy: np.ndarray  # (n,)
-    mutate: np.ndarray  # (n,)
-    size_shock: np.ndarray  # (M,) standard normal
-    access: np.ndarray  # (n,)
-    fair: np.ndarray  # (n,)
-    new_market: np.ndarray  # (n, K)
-    coop_access: float
-    coop_new_market: np.ndarray  # (K,)
-    catch: np.ndarray  # (n,)
-    exclude: np.ndarray  # (n,)
-    develop: np.ndarray  # (n,)
-    develop_pool: float
-    fail: float
-    allocation_seed: int
+    Every use (and every signal slot of a per-signal use) has its own stream, so what one phase
+    draws never shifts another's numbers, and a draw nobody needs (the membership draws of the
+    independent baseline, the cascade of a signal everybody knows) is never made.
+    """
+
+    def __init__(self, streams: Streams, t: int, n: int, m: int, k: int) -> None:
+        self.streams, self.t, self.n, self.m, self.k = streams, t, n, m, k
+        self._cache: dict[tuple[str, int], np.ndarray] = {}
+
+    def uniform(self, use: str, size: int | None = None, slot: int = 0) -> np.ndarray:
+        """Uniforms in [0, 1) for ``use`` (one per firm slot unless ``size`` is given)."""
+        key = (use, slot)
+        if key not in self._cache:
+            gen = self.streams.gen(self.t, use, slot)
+            # single precision: 2^-24 resolution is plenty for comparing with probabilities
+            self._cache[key] = gen.random(self.n if size is None else size, dtype=np.float32)
+        return self._cache[key]
+
+    def columns(self, use: str, slots: np.ndarray) -> np.ndarray:
+        """(n, len(slots)) uniforms for per-signal ``use``, one stream per signal slot."""
+        if len(slots) == 0:
+            return np.zeros((self.n, 0), dtype=np.float32)
+        return np.column_stack([self.uniform(use, slot=int(k)) for k in slots])
+
+    def scalar(self, use: str) -> float:
+        """One uniform for ``use``."""
+        return float(self.uniform(use, 1)[0])
+
+    @property
+    def size_shock(self) -> np.ndarray:
+        """(M,) standard normal shocks to market sizes."""
+        return self.streams.gen(self.t, "size_shock").standard_normal(self.m)
+
+    @property
+    def allocation_seed(self) -> int:
+        """Seed for sampled allocation rules."""
+        return int(self.streams.gen(self.t, "allocation").integers(0, 2**31))
+
+    def __getattr__(self, use: str) -> np.ndarray:
+        # per-firm uses: d.join, d.catch, ...
+        if use in _PER_FIRM:
+            return self.uniform(use)
+        raise AttributeError(use)
+
+
+_PER_FIRM = frozenset(
+    {
+        "join",
+        "join2",
+        "revise",
+        "pick",
+        "copy",
+        "mutate",
+        "access",
+        "fair",
+        "catch",
+        "exclude",
+        "develop",
+    }
+)
 
 
 def draw(streams: Streams, t: int, n: int, m: int, k: int) -> Draws:
-    """All of period ``t``'s random numbers for ``n`` slots, ``m`` markets, ``k`` signal slots."""
-
-    def u(use: str, shape: int | tuple[int, ...]) -> np.ndarray:
-        # single precision: 2^-24 resolution is plenty for comparing with probabilities
-        return streams.gen(t, use).random(shape, dtype=np.float32)
-
-    return Draws(
-        sig=u("signal", 4),
-        detect=u("detect", (n, k)),
-        spread=u("spread", (n, k)),
-        hub=u("hub", k),
-        act=u("act", (n, k)),
-        join=u("join", n),
-        join2=u("join2", n),
-        revise=u("revise", n),
-        pick=u("pick", n),
-        copy=u("copy", n),
-        mutate=u("mutate", n),
-        size_shock=streams.gen(t, "size_shock").standard_normal(m),
-        access=u("access", n),
-        fair=u("fair", n),
-        new_market=u("new_market", (n, k)),
-        coop_access=float(u("coop_access", 1)[0]),
-        coop_new_market=u("coop_new_market", k),
-        catch=u("catch", n),
-        exclude=u("exclude", n),
-        develop=u("develop", n),
-        develop_pool=float(u("develop_pool", 1)[0]),
-        fail=float(u("fail", 1)[0]),
-        allocation_seed=int(streams.gen(t, "allocation").integers(0, 2**31)),
-    )
+    """Period ``t``'s random numbers for ``n`` slots, ``m`` markets and ``k`` signal slots."""
+    return Draws(streams, t, n, m, k)

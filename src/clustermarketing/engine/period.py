@@ -74,7 +74,7 @@ def _organise(state: State, ctx: Context, w: World, d: Draws) -> tuple[Structure
         else:
             cand = np.flatnonzero(state.member)
             if cand.size:
-                ctx.removed = cand[[min(int(d.fail * cand.size), cand.size - 1)]]
+                ctx.removed = cand[[min(int(d.scalar("fail") * cand.size), cand.size - 1)]]
     if model.structure.kind == "none":
         return None, joined, left
     structure = build_structure(
@@ -127,7 +127,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     )
 
     # market signals: own research, the cooperative's research, cascade over ties and structure
-    signals.arrive(state, w, sc.diffusion, d.sig)
+    signals.arrive(state, w, sc.diffusion, d.uniform("signal", 4))
     research = F_INDEX["market_research"]
     detect_own, detect_hub = plan.alone_rate(research), 0.0
     pooled_research = plan.pooled_rate(research)
@@ -146,10 +146,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
         detect_hub,
         plan.alone_rate(dissemination),
         plan.pooled_rate(dissemination),
-        d.detect,
-        d.spread,
-        d.hub,
-        d.act,
+        d,
     )
 
     fair = (

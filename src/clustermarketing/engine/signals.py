@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from clustermarketing.engine.context import Draws
 from clustermarketing.engine.state import State, World
 from clustermarketing.engine.structures import Structure
 from clustermarketing.scenario.dynamics import DiffusionConfig
@@ -54,16 +55,13 @@ def spread(
     detect_hub: float,
     dissemination_own: np.ndarray,
     dissemination_pooled: float,
-    u_detect: np.ndarray,
-    u_spread: np.ndarray,
-    u_hub: np.ndarray,
-    u_act: np.ndarray,
+    d: Draws,
 ) -> None:
     """One period of detection, cascade and adaptation for every tracked signal.
 
     ``detect_own`` (n,) is each firm's detection probability from its own research;
-    ``detect_hub`` the cooperative's (pooled research). Uniform draws come from the caller's
-    streams, shaped (n, K) / (n + 1, K), so both arms of a comparison see the same numbers.
+    ``detect_hub`` the cooperative's (pooled research). Draws come from ``d``, one stream per
+    use and signal slot, so both arms of a comparison see the same numbers.
     """
     if not state.sig_active.any():
         return
@@ -79,7 +77,7 @@ def spread(
         prev = aware[:, cols]
         # detection
         p_det = 1.0 - (1.0 - cfg.base_detection) * (1.0 - detect_own)
-        newly = (u_detect[:, cols] < p_det[:, None]) & alive[:, None]
+        newly = (d.columns("detect", cols) < p_det[:, None]) & alive[:, None]
         # tie cascade: log survival = Σ_j (W_s log(1−p_s) + W_w log(1−p_w))_ij a_j + Σ_j W_ij a_j log(1−d_j)
         send = prev[:n] * alive_f[:, None]
         if np.any(dissemination_own > 0):
@@ -108,11 +106,14 @@ def spread(
                 hub_p = 1.0 - np.exp(full[n])
             hub_p = 1.0 - (1.0 - hub_p) * (1.0 - detect_hub)
             if state.hub_alive:
-                aware[n, cols] |= u_hub[cols] < hub_p
-        newly |= (u_spread[:, cols] < -np.expm1(log_surv)) & alive[:, None]
+                aware[n, cols] |= d.uniform("hub", state.sig_active.size)[cols] < hub_p
+        newly |= (d.columns("spread", cols) < -np.expm1(log_surv)) & alive[:, None]
         aware[:n, cols] |= newly
     # adaptation: aware firms act with probability = market orientation
-    state.adapted |= aware[:n] & act[None, :] & (u_act < world.mo[:, None]) & alive[:, None]
+    acting = np.flatnonzero(act)
+    tries = aware[:n, acting] & ~state.adapted[:, acting] & alive[:, None]
+    if tries.any():
+        state.adapted[:, acting] |= tries & (d.columns("act", acting) < world.mo[:, None])
     # time to 90% awareness
     frac = (alive_f @ aware[:n]) / n_alive
     hit = act & (state.sig_t90 < 0) & (frac >= 0.9)

@@ -52,7 +52,7 @@ def update_stocks(
     state.quality[plan.alone[pj] & (d.develop < plan.success[pj])] += e[pj]
     if plan.pooled[pj] and contrib.any():
         p_pool = 1.0 - (1.0 - plan.success[pj]) ** min(int(contrib.sum()), 5)
-        if d.develop_pool < p_pool:
+        if d.scalar("develop_pool") < p_pool:
             state.quality[eff] += e[pj]
     cj = F_INDEX["channel_development"]
     state.channel_added = (1.0 - sk.channel_decay) * state.channel_added + e[cj] * plan.alone_x(cj)
