@@ -189,3 +189,14 @@ def test_stable_ids_on_entry_and_exit() -> None:
     assert m.groupby("firm").segment.nunique().max() == 1
     entered = m.groupby("firm").period.min()
     assert (entered[entered.index >= 120] > 0).all()
+
+
+def test_cascade_weights_keep_ties_with_zero_transmission() -> None:
+    """Own dissemination travels over every tie, even where p_strong or p_weak is 0."""
+    from clustermarketing.engine.signals import tie_log_matrix
+
+    sc = small("footwear", "diffusion.p_strong=0", "diffusion.p_weak=0")
+    w, _, _ = world_state(sc, "independent")
+    tl = tie_log_matrix(w, sc.diffusion)
+    assert tl.nnz == w.ties.nnz
+    assert np.allclose(tl.data, 0.0)

@@ -71,8 +71,11 @@ def update_access(
         mk = int(np.argmin(state.coop_access))
         state.coop_access[mk] = True
         coop_entry += w.entry_cost[mk]
-    if fair:
-        mi = np.flatnonzero(contrib & has_missing & (d.fair < model.fairs.buyer_matching))
+    if fair:  # buyers matched at the fair open a market the firm still lacks
+        missing = ~state.access & state.active[:, None]
+        first_missing = np.argmax(missing, axis=1)
+        lacking = missing.any(axis=1)
+        mi = np.flatnonzero(contrib & lacking & (d.fair < model.fairs.buyer_matching))
         state.access[mi, first_missing[mi]] = True
     avail = (state.access | (eff[:, None] & state.coop_access[None, :])) & state.active[:, None]
     return Access(avail, entry_paid, coop_entry, has_missing)

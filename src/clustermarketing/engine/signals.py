@@ -124,7 +124,12 @@ def tie_log_matrix(world: World, cfg: DiffusionConfig) -> sp.csr_matrix:
     """``W_s log(1 − p_strong) + W_w log(1 − p_weak)``: one matrix for the tie cascade."""
     ls = np.log1p(-min(cfg.p_strong, 1 - 1e-12))
     lw = np.log1p(-min(cfg.p_weak, 1 - 1e-12))
-    return (world.strong * ls + world.weak * lw).tocsr()
+    # keep every tie as an entry even where its weight is 0 (own dissemination is folded in later)
+    kind = (world.strong + 2.0 * world.weak).tocsr()  # 1 strong, 2 weak: the two never overlap
+    kind.sort_indices()
+    out = kind.copy()
+    out.data = np.where(kind.data == 1.0, ls, lw)
+    return out
 
 
 def awareness_share(state: State) -> float:

@@ -22,6 +22,7 @@ from clustermarketing.engine.build import build
 from clustermarketing.engine.functions import F_INDEX, FunctionPlan, function_arrays, plan_functions
 from clustermarketing.engine.market import clear_market
 from clustermarketing.engine.state import State, World
+from clustermarketing.engine.structures import build_structure
 from clustermarketing.scenario.model import ModelConfig
 from clustermarketing.scenario.schema import Scenario
 
@@ -77,10 +78,9 @@ class SteadyCluster:
         decay = max(sk.channel_decay, 1e-9)
         st.channel_added = plan.effect[cj] * plan.alone_x(cj) / decay
         st.coop_channel = plan.effect[cj] * plan.X_eff[cj] / decay if plan.pooled[cj] else 0.0
-        opens = any(plan.pooled[F_INDEX[f]] for f in ("market_access", "new_market_development"))
-        st.coop_access[:] = (
-            True if opens and plan.X_eff.max() > 0 else np.arange(st.coop_access.size) == 0
-        )
+        opening = [F_INDEX[f] for f in ("market_access", "new_market_development")]
+        opens = any(plan.pooled[j] and plan.X_eff[j] > 0 for j in opening)
+        st.coop_access[:] = True if opens else np.arange(st.coop_access.size) == 0
 
     def evaluate(self, members: np.ndarray) -> CoalitionOutcome:
         """Steady-state outcome when exactly ``members`` (bool over slots) cooperate."""
@@ -119,7 +119,18 @@ class SteadyCluster:
             mkt.revenue - production - plan.own_cost - fees - transaction - contracting - commission
         )
         k = int(eff.sum())
-        links = k if model.structure.kind in ("star", "hierarchical") else max(0, k - 1)
+        links = 0
+        if k and model.structure.kind != "none":
+            links = build_structure(
+                model.structure,
+                np.flatnonzero(eff),
+                w.ties,
+                w.capacity,
+                True,
+                None,
+                max(1, len(model.pooled_functions)),
+                np.random.default_rng(0),
+            ).links
         coord = model.structure.coordination_cost * links * (0.5 + 0.5 * (1.0 - sc.trust.initial))
         cost = float(plan.pooled_cost.sum()) + (coord if k else 0.0)
         subsidy = min(w.subsidy, cost) if k else 0.0

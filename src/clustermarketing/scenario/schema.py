@@ -105,7 +105,9 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _cross(self) -> Scenario:
-        hub = self.model_config_for().structure.hub
+        over = self.model.get("structure")
+        hub = over.get("hub", "") if isinstance(over, dict) else ""
+        hub = hub or self.model_config_for().structure.hub
         names = [i.name for i in self.institutions]
         if hub and hub not in names:
             raise ValueError(
