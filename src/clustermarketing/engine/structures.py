@@ -27,21 +27,28 @@ from scipy.sparse.csgraph import connected_components
 from clustermarketing.scenario.model import StructureConfig
 
 
-@dataclass(frozen=True)
+@dataclass
 class Structure:
     """A structure instance for the current members."""
 
     kind: str
-    adj: sp.csr_matrix  # (n + 1, n + 1) symmetric 0/1, hub = row n
+    edges: tuple[np.ndarray, np.ndarray]  # undirected links (row, col); the hub is node n
     hub_edges: bool  # hub links carry p_hub (star) rather than p_structure
     monitor: np.ndarray  # (n,) probability a member's free-riding is seen by the structure
     connected: np.ndarray  # (n,) bool, member can take part in pooled functions
     links: int
     throughput: float  # max pooled activity per function (inf unless chain)
     unit_capacity: np.ndarray  # (units,) chain units' processing capacity
-
     n_members: int  # members before any node failure
     hub_linked: np.ndarray  # (n,) bool, members with a link to the hub
+    _adj: sp.csr_matrix | None = None
+
+    @property
+    def adj(self) -> sp.csr_matrix:
+        """(n + 1, n + 1) symmetric 0/1 adjacency, hub = row n (built on first use)."""
+        if self._adj is None:
+            self._adj = _sym(*self.edges, self.monitor.size + 1)
+        return self._adj
 
     @property
     def connected_share(self) -> float:
@@ -72,6 +79,22 @@ def build_structure(
     n = ties.shape[0]
     hub = n
     n_members = int(members.size)
+    if cfg.kind == "star" and (removed is None or not removed.size):
+        # a star needs no graph algorithms: the centre links, watches and coordinates everyone
+        linked = np.zeros(n, dtype=bool)
+        linked[members] = hub_alive
+        return Structure(
+            kind="star",
+            edges=(np.full(int(linked.sum()), hub), np.flatnonzero(linked)),
+            hub_edges=True,
+            monitor=np.where(linked, cfg.centre_monitoring, 0.0),
+            connected=linked.copy(),
+            links=int(linked.sum()),
+            throughput=np.inf,
+            unit_capacity=np.zeros(0),
+            n_members=n_members,
+            hub_linked=linked,
+        )
     k = members.size
     rows: np.ndarray
     cols: np.ndarray
@@ -147,7 +170,8 @@ def build_structure(
         throughput = float(unit_cap.min()) if connected[members].all() else 0.0
     return Structure(
         kind=kind,
-        adj=adj,
+        edges=(rows, cols),
+        _adj=adj,
         hub_edges=kind == "star",
         monitor=monitor,
         connected=connected,
