@@ -24,7 +24,6 @@ class Access:
     avail: np.ndarray  # (n, M) bool: own access or the cooperative's, active firms only
     entry_paid: np.ndarray  # (n,) entry costs paid by firms alone
     coop_entry: float  # entry costs paid by the cooperative
-    has_missing: np.ndarray  # (n,) bool firm lacks some market
 
 
 def update_access(
@@ -41,12 +40,13 @@ def update_access(
     n = w.n
     entry_paid = np.zeros(n)
     coop_entry = 0.0
-    missing = ~state.access & state.active[:, None]
-    first_missing = np.argmax(missing, axis=1)
-    has_missing = missing.any(axis=1)
-    gi = np.flatnonzero((d.access < plan.alone_rate(F_INDEX["market_access"])) & has_missing)
-    state.access[gi, first_missing[gi]] = True
-    entry_paid[gi] += w.entry_cost[first_missing[gi]]
+    # firms whose own market-access effort succeeds this period open the first market they lack
+    tried = np.flatnonzero((d.access < plan.alone_rate(F_INDEX["market_access"])) & state.active)
+    lacking = ~state.access[tried]
+    gi = tried[lacking.any(axis=1)]
+    first = np.argmax(lacking[lacking.any(axis=1)], axis=1)
+    state.access[gi, first] = True
+    entry_paid[gi] += w.entry_cost[first]
     nmd = F_INDEX["new_market_development"]
     for k in np.flatnonzero(state.sig_active & state.sig_new_market):
         mk = state.sig_market[k]
@@ -72,10 +72,9 @@ def update_access(
         state.coop_access[mk] = True
         coop_entry += w.entry_cost[mk]
     if fair:  # buyers matched at the fair open a market the firm still lacks
-        missing = ~state.access & state.active[:, None]
-        first_missing = np.argmax(missing, axis=1)
-        lacking = missing.any(axis=1)
-        mi = np.flatnonzero(contrib & lacking & (d.fair < model.fairs.buyer_matching))
-        state.access[mi, first_missing[mi]] = True
+        matched = np.flatnonzero(contrib & (d.fair < model.fairs.buyer_matching))
+        lacking = ~state.access[matched]
+        has = lacking.any(axis=1)
+        state.access[matched[has], np.argmax(lacking[has], axis=1)] = True
     avail = (state.access | (eff[:, None] & state.coop_access[None, :])) & state.active[:, None]
-    return Access(avail, entry_paid, coop_entry, has_missing)
+    return Access(avail, entry_paid, coop_entry)

@@ -29,7 +29,7 @@ class PricingConfig(BaseModel):
     """Solver settings of the per-market pricing game."""
 
     model_config = STRICT
-    tolerance: float = P(1e-8, "max |Δp| at convergence", unit="CU", gt=0, le=1)
+    tolerance: float = P(1e-6, "max |Δp| at convergence", unit="CU", gt=0, le=1)
     max_iterations: int = P(200, "iteration cap of the damped fixed point", ge=1, le=100_000)
     damping: float = P(1.0, "initial weight of the new iterate (halved on oscillation)", gt=0, le=1)
     cooperative_cost_saving: float = P(
