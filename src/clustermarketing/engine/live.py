@@ -90,7 +90,7 @@ def commit_state(state: State, view: State, length: int) -> None:
     for f in STATE_FIRM_FIELDS:
         arr = getattr(view, f)
         full = getattr(state, f)
-        if arr is not full[:length] and not np.shares_memory(arr, full):
+        if arr is not full[:length] and not np.may_share_memory(arr, full):
             full[:length] = arr
     state.aware[:length] = view.aware[:length]
     state.aware[n:] = view.aware[length:]
