@@ -52,6 +52,7 @@ def test_pooled_costs_fully_allocated_and_cash_balances(model: str) -> None:
         # and profit is revenue less every cost line, summed over the cluster
         lines = (
             "production_cost",
+            "overhead_cost",
             "own_marketing_cost",
             "allocated_cost",
             "fees",

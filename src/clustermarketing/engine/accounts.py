@@ -32,6 +32,7 @@ class Accounts:
     """Every cost line of the period, per firm, and the cooperative's budget."""
 
     production: np.ndarray
+    overhead: np.ndarray  # fixed operating cost
     own_marketing: np.ndarray  # own functions + market entry
     share: np.ndarray  # allocated pooled cost
     fees: np.ndarray
@@ -66,6 +67,7 @@ def settle(
     coop = model.cooperative
     units, revenue = mkt.units, mkt.revenue
     production = mkt.unit_cost * units + mkt.distribution
+    overhead = np.where(state.active, sc.firms.overhead_per_employee * w.employees, 0.0)
     member_units = np.where(eff, units, 0.0)
     fees = model.contract.per_unit_fee * member_units
     transaction = sc.trust.transaction_cost * (1.0 - state.trust) * member_units
@@ -111,6 +113,7 @@ def settle(
     profit = (
         revenue
         - production
+        - overhead
         - own_marketing
         - share
         - fees
@@ -122,6 +125,7 @@ def settle(
     state.cash += profit
     return Accounts(
         production=production,
+        overhead=overhead,
         own_marketing=own_marketing,
         share=share,
         fees=fees,

@@ -83,6 +83,7 @@ def period_record(
         "reserve": state.reserve,
         "total_profit": float(profit[act].sum()),
         "production_cost": float(books.production[act].sum()),
+        "overhead_cost": float(books.overhead[act].sum()),
         "own_marketing_cost": float(books.own_marketing[act].sum()),
         "transaction_cost": float(books.transaction[act].sum()),
         "contracting_cost": float(books.contracting[act].sum()),

@@ -115,8 +115,16 @@ class SteadyCluster:
         contracting = np.where(eff, model.contract.contracting_cost * (1.0 - st.trust), 0.0)
         commission = np.where(eff, mkt.commission * mkt.revenue, 0.0)
         production = mkt.unit_cost * mkt.units + mkt.distribution
+        overhead = np.where(active, sc.firms.overhead_per_employee * w.employees, 0.0)
         operating = (
-            mkt.revenue - production - plan.own_cost - fees - transaction - contracting - commission
+            mkt.revenue
+            - production
+            - overhead
+            - plan.own_cost
+            - fees
+            - transaction
+            - contracting
+            - commission
         )
         k = int(eff.sum())
         links = 0

@@ -98,6 +98,14 @@ class FirmsConfig(BaseModel):
     channel_ratio: float = P(
         1.1, "own channel capacity / production capacity", unit="ratio", seed="000", gt=0
     )
+    overhead_per_employee: float = P(
+        10.0,
+        "fixed operating cost per employee and period (rent, fixed staff): what makes weak "
+        "firms lose money and exit",
+        unit="CU/person/period",
+        seed="choice",
+        ge=0,
+    )
     initial_cash_periods: float = P(
         4.0, "initial cash in periods of expected gross margin", unit="periods", ge=0
     )
