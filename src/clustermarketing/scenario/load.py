@@ -24,7 +24,7 @@ def format_validation_error(err: ValidationError, prefix: str = "") -> str:
     """One line per problem: ``field.path: got VALUE; expected …``."""
     lines = []
     for e in err.errors():
-        loc = ".".join(str(x) for x in e["loc"]) or "(scenario)"
+        loc = ".".join(str(x) for x in e["loc"])
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
             msg = "unknown key; remove it or check its spelling"
@@ -32,7 +32,9 @@ def format_validation_error(err: ValidationError, prefix: str = "") -> str:
             msg = "required field is missing"
         got = e.get("input")
         shown = "" if e["type"] in ("missing",) or isinstance(got, dict) else f" (got {got!r})"
-        lines.append(f"{prefix}{loc}: {msg}{shown}")
+        # a whole-scenario check names its own fields in the message
+        where = f"{loc}: " if e["loc"] else ""
+        lines.append(f"{prefix}{where}{msg}{shown}")
     return "\n".join(lines)
 
 
