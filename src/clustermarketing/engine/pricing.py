@@ -10,10 +10,10 @@ segments sell complementary products and do not compete for the same buyers.
 * ``cartel``: members maximise their joint profit; in a logit market the first-order conditions
   give all members the common markup ``1 / (b_m (1 − Σ_{j∈M} s_jm))``; non-members best-respond.
 
-Both are solved by a fixed-point iteration on the first-order conditions, vectorised over all
-available (firm, market) pairs and warm-started from last period's prices, until
-``max |Δp| ≤ tolerance``. The step is damped by ``damping`` and halved whenever the gap to the
-best response grows (which only happens when shares are large).
+Both are solved by a Newton iteration on each firm's own first-order condition
+(``p ← c + 1/b + s (p − c)``, the ζ-markup iteration of Morrow & Skerlos 2011), vectorised over
+all available (firm, market) pairs and warm-started from last period's prices, until
+``max |Δp| ≤ tolerance``. The step is damped by ``damping`` and halved whenever the gap grows.
 """
 
 from __future__ import annotations
@@ -95,7 +95,10 @@ def solve_packed(
             assert members is not None
             msum = np.bincount(group[members], weights=share[members], minlength=n_groups)
             own = np.where(members, msum[group], share)
-        gap_vec = cost + 1.0 / (b * (1.0 - own)) - p
+        # Newton step on the own first-order condition p − c = 1 / (b (1 − s)): since
+        # d/dp [1 / (b (1 − s))] = −s / (1 − s), the step is p ← c + 1/b + s (p − c) — the same
+        # fixed point, but stable even where a firm holds most of its market (Morrow & Skerlos 2011)
+        gap_vec = cost + 1.0 / b + own * (p - cost) - p
         gap = float(np.abs(gap_vec).max(initial=0.0))
         if gap > last_gap:  # oscillating: damp harder (the map contracts for small shares)
             damping *= 0.5
