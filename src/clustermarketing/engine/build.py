@@ -174,7 +174,6 @@ def build(scenario: Scenario, model: ModelConfig, rng: np.random.Generator) -> t
         institution_monitoring=max((i.monitoring for i in inst), default=0.0),
         subsidy=sum(i.subsidy for i in scenario.institutions)
         * model.function_interest.subsidy_share,
-        hub_name=hub,
     )
     active = np.zeros(n, dtype=bool)
     active[:n0] = True

@@ -46,7 +46,6 @@ class World:
     init_quality: np.ndarray  # (n,)
     institution_monitoring: float
     subsidy: float
-    hub_name: str
 
 
 @dataclass

@@ -31,7 +31,8 @@ EFFECT_MEANING: dict[str, str] = {
     "market_access": "rate of opening access to a market not yet reached: "
     "P = 1 - exp(-effect * x / 1000) per period (entry cost paid once per firm, or once "
     "for the cooperative when pooled)",
-    "customer_acquisition": "utility added in every reached market: effect * ln(1 + x / 1000)",
+    "customer_acquisition": "utility added in every reached market: effect * ln(1 + x / 1000) "
+    "alone; pooled, every member gets effect * ln(1 + X / (1000 * sqrt(members)))",
     "product_development": "quality gain of a successful project (success probability "
     "`success`; pooled projects share gains and pool risk)",
     "brand_building": "Nerlove–Arrow efficiency α: stock += α * x^η (goodwill alone, "
@@ -39,8 +40,8 @@ EFFECT_MEANING: dict[str, str] = {
     "channel_development": "channel capacity added per unit of activity and period",
     "information_dissemination": "added per-period probability of passing a signal over "
     "a tie (alone) or over the structure (pooled)",
-    "sales_promotion": "utility added in every reached market: effect * ln(1 + x / 1000), "
-    "times the fair multiplier in fair periods",
+    "sales_promotion": "as customer acquisition; the pooled part is multiplied by the fair "
+    "multiplier in fair periods",
 }
 
 

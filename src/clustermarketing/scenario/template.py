@@ -17,6 +17,7 @@ import yaml
 
 from clustermarketing.models import PRESETS
 from clustermarketing.scenario.fields import SEEDS
+from clustermarketing.scenario.functions import EFFECT_MEANING
 from clustermarketing.scenario.model import ModelConfig
 from clustermarketing.scenario.schema import Scenario, resolve_model
 
@@ -349,6 +350,16 @@ def scenario_reference_markdown() -> str:
         if target.get("description"):
             out += [_md(target["description"]), ""]
         out += [*_table(walk({"properties": {name: prop}}, "", defs)), ""]
+        if name == "functions":
+            out += [
+                "What `effect` (and `success`) mean for each function (x = a firm's activity, X =",
+                "the cooperative's pooled activity; see docs/model.md §4):",
+                "",
+                "| Function | Effect |",
+                "|---|---|",
+                *(f"| `{f}` | {_md(m)} |" for f, m in EFFECT_MEANING.items()),
+                "",
+            ]
     out += _model_section(schema)
     return "\n".join(out).rstrip("\n") + "\n"
 
