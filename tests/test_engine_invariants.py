@@ -201,3 +201,10 @@ def test_cascade_weights_keep_ties_with_zero_transmission() -> None:
     tl = tie_log_matrix(w, sc.diffusion)
     assert tl.nnz == w.ties.nnz
     assert np.allclose(tl.data, 0.0)
+
+
+def test_results_do_not_depend_on_worker_count() -> None:
+    sc = small()
+    one = cm.simulate(sc, replicates=3, periods=5).to_json()
+    two = cm.simulate(sc, replicates=3, periods=5, workers=2).to_json()
+    assert one == two

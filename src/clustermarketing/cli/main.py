@@ -246,6 +246,15 @@ def run(
             help="Progress on stderr (default: a bar when stderr is a terminal).",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            "-w",
+            help="Processes running replicates (results do not depend on it).",
+            min=1,
+        ),
+    ] = 1,
 ) -> None:
     """Simulate a marketing model against the independent baseline and compare them."""
     from clustermarketing.cli.output import summary_csv, summary_table, summary_to_json
@@ -270,6 +279,7 @@ def run(
             firm_panel=firm_panel,
             pricing=pricing.value if pricing is not None else None,
             progress=callback,
+            workers=workers,
         )
     if out is not None:
         from clustermarketing.io import write_outputs

@@ -168,6 +168,38 @@ def _clean(x: Any) -> Any:
     return x
 
 
+def _run_pair(job: tuple, r: int) -> tuple[RunOutput, RunOutput]:
+    """Replicate r: the model arm, then the baseline arm told who the model's members were."""
+    sc, m_cfg, b_cfg, seed, horizon, mode, firm_panel = job
+    mo = run_arm(sc, m_cfg, r, seed, horizon, mode, firm_panel)
+    bo = run_arm(sc, b_cfg, r, seed, horizon, mode, firm_panel, reference_members=mo.members)
+    return mo, bo
+
+
+def _run_pairs(
+    job: tuple, reps: int, workers: int, progress: Callable[[int, int], None] | None
+) -> list[tuple[RunOutput, RunOutput]]:
+    """All replicates, in replicate order, sequentially or in a process pool."""
+    total = 2 * reps
+    if workers == 1 or reps == 1:
+        out = []
+        for r in range(reps):
+            out.append(_run_pair(job, r))
+            if progress is not None:
+                progress(2 * r + 2, total)
+        return out
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    results: dict[int, tuple[RunOutput, RunOutput]] = {}
+    with ProcessPoolExecutor(max_workers=min(workers, reps)) as pool:
+        futures = {pool.submit(_run_pair, job, r): r for r in range(reps)}
+        for fut in as_completed(futures):
+            results[futures[fut]] = fut.result()
+            if progress is not None:
+                progress(2 * len(results), total)
+    return [results[r] for r in range(reps)]
+
+
 def simulate(
     scenario: Scenario | str | dict[str, Any],
     model: str | None = None,
@@ -177,12 +209,15 @@ def simulate(
     firm_panel: bool = False,
     pricing: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> SimulationResult:
     """Simulate a marketing model against the independent baseline on common random numbers.
 
     Returns the per-period cluster table of both arms for every replicate, the optional firm
     panel, and a summary with mean and 95% t-confidence interval over replicates of each metric
-    for the model, the baseline and their paired difference.
+    for the model, the baseline and their paired difference. ``workers`` > 1 runs replicates in
+    that many processes; each replicate's seeds are fixed, so the results do not depend on it.
+    ``progress(done, total)`` is called after each completed replicate arm.
     """
     sc = load_scenario(scenario)
     seed = sc.seed if seed is None else int(seed)
@@ -191,20 +226,19 @@ def simulate(
     mode = sc.pricing if pricing is None else pricing
     if mode not in ("nash", "cartel"):
         raise ValueError(f"pricing: {mode!r}; expected 'nash' or 'cartel'")
-    if reps < 1 or horizon < 1 or seed < 0:
+    if reps < 1 or horizon < 1 or seed < 0 or workers < 1:
         raise ValueError(
-            f"replicates/periods/seed: got {reps}/{horizon}/{seed}; expected ≥ 1, ≥ 1, ≥ 0"
+            f"replicates/periods/seed/workers: got {reps}/{horizon}/{seed}/{workers}; "
+            "expected ≥ 1, ≥ 1, ≥ 0, ≥ 1"
         )
     m_cfg = sc.model_config_for(model)
     b_cfg = sc.model_config_for(BASELINE)
     tables, panels = [], []
     per_arm: dict[str, list[dict[str, float]]] = {"model": [], "baseline": []}
     iters: list[float] = []
-    total = 2 * reps
-    for r in range(reps):
-        mo = run_arm(sc, m_cfg, r, seed, horizon, mode, firm_panel)
-        bo = run_arm(sc, b_cfg, r, seed, horizon, mode, firm_panel, reference_members=mo.members)
-        for arm, out in (("model", mo), ("baseline", bo)):
+    job = (sc, m_cfg, b_cfg, seed, horizon, mode, firm_panel)
+    for r, pair in enumerate(_run_pairs(job, reps, workers, progress)):
+        for arm, out in zip(("model", "baseline"), pair, strict=True):
             df = out.cluster.copy()
             df.insert(0, "arm", arm)
             df.insert(0, "replicate", r)
@@ -216,8 +250,6 @@ def simulate(
                 panels.append(f)
             per_arm[arm].append(replicate_values(out))
             iters.extend(out.cluster["price_iterations"].tolist())
-            if progress is not None:
-                progress(2 * r + (1 if arm == "model" else 2), total)
     metrics = {}
     for name in METRICS:
         mv = np.array([v[name] for v in per_arm["model"]])
