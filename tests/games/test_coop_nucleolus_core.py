@@ -1,7 +1,5 @@
 """Nucleolus, least core, core and game properties: known values and invariants."""
 
-import time
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -167,12 +165,10 @@ def test_properties_on_small_games() -> None:
     assert not is_superadditive(bad) and not is_monotone(bad)
 
 
-def test_nucleolus_twenty_players_fast() -> None:
-    """Constraint generation keeps the n = 20 nucleolus (2^20 coalitions) within seconds."""
+def test_nucleolus_twenty_players_in_core() -> None:
+    """Constraint generation solves the n = 20 nucleolus (speed: benchmarks/games.py)."""
     rng = np.random.default_rng(4)
     a = rng.random(20)
     game = TUGame(subset_sums(a) ** 1.5)
-    start = time.perf_counter()
     nu = nucleolus(game)
-    assert time.perf_counter() - start < 5.0
     assert core_contains(game, nu, tol=1e-7)

@@ -97,16 +97,11 @@ def test_banzhaf_raw_glove() -> None:
     np.testing.assert_allclose(banzhaf(glove_game(1, 2), normalized=False), [0.75, 0.25, 0.25])
 
 
-def test_shapley_twenty_players_is_fast() -> None:
-    """Exact Shapley for n = 20 (2^20 coalitions) is vectorised: well under 0.1 s."""
-    import time
-
+def test_shapley_twenty_players_is_efficient() -> None:
+    """Exact Shapley on 2^20 coalitions (speed is measured in benchmarks/games.py, not here)."""
     rng = np.random.default_rng(0)
     game = TUGame(np.r_[0.0, rng.random((1 << 20) - 1)])
-    shapley(game)  # warm-up
-    start = time.perf_counter()
     phi = shapley(game)
-    assert time.perf_counter() - start < 0.1
     assert phi.sum() == pytest.approx(game.values[-1])
 
 
