@@ -169,15 +169,22 @@ def test_same_seed_same_bytes_and_different_seed_differs() -> None:
 
 
 def test_model_and_baseline_share_the_cluster() -> None:
-    """Common random numbers: both arms start from the same firms and market shocks."""
-    r = cm.simulate(small(), replicates=1, periods=5)
-    c = r.cluster
-    first = c[c.period == 0].set_index("arm")
-    assert first.loc["model", "firms"] >= 1
-    w1, _, _ = world_state(small(), "collective_mark")
-    w2, _, _ = world_state(small(), "independent")
+    """Common random numbers: both arms start from the same firms and draw the same numbers."""
+    from clustermarketing.engine.context import draw
+
+    w1, _, c1 = world_state(small(), "collective_mark")
+    w2, _, c2 = world_state(small(), "independent")
     assert np.array_equal(w1.capacity, w2.capacity)
+    assert np.array_equal(w1.xi, w2.xi)
     assert (w1.ties != w2.ties).nnz == 0
+    # firm i's draw in period t does not depend on the arm nor on how many slots are processed
+    d1 = draw(c1.streams, 3, w1.n, w1.n_markets, 4)
+    d2 = draw(c2.streams, 3, w2.n // 2, w2.n_markets, 4)
+    assert np.array_equal(d1.catch[: w2.n // 2], d2.catch)
+    assert np.array_equal(
+        d1.columns("spread", np.array([1]))[: w2.n // 2], d2.columns("spread", np.array([1]))
+    )
+    assert not np.array_equal(d1.catch, d1.exclude)
 
 
 def test_stable_ids_on_entry_and_exit() -> None:

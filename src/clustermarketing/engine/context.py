@@ -9,7 +9,6 @@ import scipy.sparse as sp
 
 from clustermarketing.engine.functions import function_arrays
 from clustermarketing.engine.state import World
-from clustermarketing.engine.structures import Structure
 from clustermarketing.scenario.model import ModelConfig
 from clustermarketing.scenario.schema import Scenario
 
@@ -78,7 +77,6 @@ class Context:
     streams: Streams
     fn: dict[str, np.ndarray] = field(init=False)
     seg_weight: np.ndarray = field(init=False)
-    structure: Structure | None = None
     removed: np.ndarray | None = None
     reference_members: list[np.ndarray] | None = None  # the model arm's members, per period
     member_log: list[np.ndarray] = field(default_factory=list)

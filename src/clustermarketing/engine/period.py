@@ -104,7 +104,6 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     coop = model.cooperative
 
     structure, joined, left = _organise(state, ctx, w, d)
-    ctx.structure = structure
     observed = _neighbours(w, structure)
     if coop:
         eff = state.member & (structure.connected if structure is not None else True)

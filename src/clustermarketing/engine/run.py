@@ -129,7 +129,8 @@ def replicate_values(out: RunOutput) -> dict[str, float]:
         vals["output_growth"] = float("nan")
     for name in SUM_METRICS:
         vals[name] = float(c[name].sum())
-    vals["firms"] = float(c["firms"].iloc[-1])
+    for name in FINAL_METRICS:
+        vals[name] = float(c[name].iloc[-1])
     vals["time_to_90pct_awareness"] = (
         float(np.mean(out.signal_times)) if out.signal_times else float("nan")
     )
