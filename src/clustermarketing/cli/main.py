@@ -348,12 +348,29 @@ def _progress_reporter(
     yield lines
 
 
+#: Command modules under ``clustermarketing.cli``; each defines ``register(app)``. A module
+#: whose optional dependencies are not installed is skipped (its commands are then absent).
+EXTENSIONS: tuple[str, ...] = (
+    "game",
+    "evaluation",
+    "survey",
+    "calibrate",
+    "experiments",
+    "web",
+)
+
+
 def _register_extensions() -> None:
-    try:
-        from clustermarketing.cli import game as _game
-    except ImportError:
-        return
-    _game.register(app)
+    import importlib
+
+    for name in EXTENSIONS:
+        try:
+            module = importlib.import_module(f"clustermarketing.cli.{name}")
+        except ModuleNotFoundError as e:
+            if e.name == f"clustermarketing.cli.{name}":
+                continue  # not built yet
+            raise
+        module.register(app)
 
 
 _register_extensions()

@@ -62,6 +62,10 @@ class RunOutput:
 
 def _panel(state: State, t: int) -> dict[str, np.ndarray]:
     ids = np.flatnonzero(state.active | (state.died == t))
+    n = state.active.size
+    tracked = state.sig_active
+    aware = state.aware[:n][ids][:, tracked]
+    n_sig = int(tracked.sum())
     return {
         "period": np.full(ids.size, t),
         "firm": ids,
@@ -75,6 +79,10 @@ def _panel(state: State, t: int) -> dict[str, np.ndarray]:
         "quality": state.quality[ids],
         "goodwill": state.goodwill[ids],
         "trust": state.trust[ids],
+        "net_benefit": state.net_benefit[ids],
+        "markets": state.access[ids].sum(axis=1),
+        # share of the currently tracked market signals the firm knows of (NaN: none tracked)
+        "aware_share": aware.mean(axis=1) if n_sig else np.full(ids.size, np.nan),
     }
 
 
@@ -108,8 +116,15 @@ def run_arm(
     firms = None
     if firm_panel and panel:
         firms = pd.DataFrame({k: np.concatenate([p[k] for p in panel]) for k in panel[0]})
-        firms["segment"] = world.segment[firms["firm"].to_numpy()]
-        firms["leader"] = world.leader[firms["firm"].to_numpy()]
+        ids = firms["firm"].to_numpy()
+        names = np.array([seg.name for seg in scenario.firms.segments])
+        firms["segment"] = names[world.segment[ids]]
+        firms["leader"] = world.leader[ids]
+        firms["employees"] = world.employees[ids]
+        firms["market_orientation"] = world.mo[ids]
+        firms["growth_propensity"] = world.growth[ids]
+        firms["strong_ties"] = np.diff(world.strong.indptr)[ids]
+        firms["weak_ties"] = np.diff(world.weak.indptr)[ids]
     return RunOutput(pd.DataFrame(rows), firms, times, ctx.member_log)
 
 
