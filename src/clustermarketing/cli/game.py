@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from clustermarketing.cli.output import print_table
 from clustermarketing.games.cooperative import (
     GameFileError,
     TUGame,
@@ -108,7 +109,7 @@ def _print_table(result: dict[str, Any]) -> None:
             f"{alloc['max_excess']:.4g}",
             "{" + ",".join(alloc["blocking_coalition"]) + "}",
         )
-    Console().print(table)
+    print_table(table)
 
 
 def game_command(

@@ -20,6 +20,7 @@ from rich.table import Table
 from typer import _click  # Typer's vendored Click: its exceptions are what the parser raises
 from typer.core import TyperGroup
 
+from clustermarketing.cli.output import print_table
 from clustermarketing.errors import ClusterMarketingError
 
 EXIT_USAGE = 2
@@ -177,7 +178,7 @@ def examples() -> None:
     for name in EXAMPLES:
         s = example(name)
         table.add_row(name, s.description, str(firm_count(s)), s.model.get("preset", "-"))
-    stdout.print(table)
+    print_table(table)
 
 
 @app.command()
@@ -191,7 +192,7 @@ def models() -> None:
     for p in PRESETS.values():
         status = "built" if p.implemented else "planned"
         table.add_row(p.name, p.title, p.family, p.seed, status, p.summary)
-    stdout.print(table)
+    print_table(table)
 
 
 class OutputFormat(StrEnum):
@@ -293,7 +294,7 @@ def run(
     elif fmt is OutputFormat.csv:
         sys.stdout.write(summary_csv(summary))
     else:
-        stdout.print(summary_table(summary))
+        print_table(summary_table(summary))
 
 
 def _simulate_function() -> Callable[..., Any]:

@@ -65,6 +65,28 @@ def summary_table(summary: dict[str, Any]) -> Table:
     return table
 
 
+def print_table(table: Table, file: Any = None) -> None:
+    """Print a Rich table without ever cutting a cell.
+
+    Every column folds (wraps) instead of truncating with "…". On a terminal the table fits its
+    width; piped or redirected, it is printed at its natural width, so no number or name that a
+    user needs is lost. All commands print their tables through this function.
+    """
+    import sys
+
+    from rich.console import Console
+
+    for col in table.columns:
+        col.overflow = "fold"
+        col.no_wrap = False
+    out = file if file is not None else sys.stdout
+    console = Console(file=out, soft_wrap=False)
+    if not console.is_terminal:
+        width = Console(file=io.StringIO(), width=100_000).measure(table).maximum
+        console = Console(file=out, width=max(width, 20), soft_wrap=False)
+    console.print(table)
+
+
 def summary_csv(summary: dict[str, Any]) -> str:
     """One row per metric: ``metric, model_mean, model_ci_low, …, difference_ci_high``."""
     buf = io.StringIO()
@@ -93,4 +115,4 @@ def summary_to_json(summary: dict[str, Any]) -> str:
     return summary_json(summary)
 
 
-__all__ = ["summary_csv", "summary_table", "summary_to_json"]
+__all__ = ["print_table", "summary_csv", "summary_table", "summary_to_json"]
