@@ -1,0 +1,261 @@
+"""Values for games whose players are grouped: the Owen value and the Aumann–Drèze value.
+
+Cluster members belong to alliances, segments or sub-networks. A partition
+``𝒫 = {P_1, …, P_m}`` of the players can be read in two ways:
+
+**A priori unions (Owen 1977).** The grand coalition still forms, but bargaining happens first
+between the unions and then inside each union. Players arrive in a random order in which the
+members of every union arrive together: the unions are ordered uniformly at random, and the
+members of each union uniformly at random inside their union's slot. The **Owen value** is the
+expected marginal contribution over these orders:
+
+.. math::
+
+    ω_i(v, 𝒫) = \\sum_{R ⊆ M∖\\{k\\}} \\sum_{T ⊆ P_k∖\\{i\\}}
+        \\frac{r!\\,(m−r−1)!}{m!}\\,\\frac{t!\\,(p_k−t−1)!}{p_k!}\\,
+        \\bigl(v(Q_R ∪ T ∪ \\{i\\}) − v(Q_R ∪ T)\\bigr),
+
+for ``i ∈ P_k``, with ``M = {1..m}`` the unions, ``Q_R = ⋃_{l∈R} P_l``, ``r = |R|``,
+``t = |T|``, ``p_k = |P_k|``. It is efficient, gives each union ``P_k`` in total the Shapley
+value of the *quotient game* ``v_𝒫(R) = v(Q_R)`` among the unions (quotient-game property),
+and equals the Shapley value when all unions are singletons or there is one union ``N``.
+
+**Coalition structure (Aumann & Drèze 1974).** The blocks ``B ∈ 𝒫`` are the coalitions that
+actually form and only share their own worth. The **Aumann–Drèze value** gives each player the
+Shapley value of the subgame on her own block:
+
+.. math::
+
+    ψ_i(v, 𝒫) = φ_i(v|_{B(i)}), \\qquad \\sum_{j∈B} ψ_j = v(B) \\text{ for every block } B.
+
+Computation: the Owen value only needs the ``Σ_k 2^{m−1}·2^{p_k}`` worths of coalitions made of
+whole other unions plus part of one's own, which are gathered in one vectorised step per union
+(so it also works for a vectorised characteristic function with many players, as long as that
+count is moderate); the Aumann–Drèze value needs ``Σ_B 2^{|B|}`` worths.
+
+References
+----------
+Owen, G. (1977). Values of games with a priori unions. In Henn & Moeschlin (eds.),
+*Mathematical Economics and Game Theory*, Lecture Notes in Economics and Mathematical Systems
+141, 76–88. Springer.
+Aumann, R. J. & Drèze, J. H. (1974). Cooperative games with coalition structures.
+*International Journal of Game Theory* 3(4), 217–237.
+Peleg, B. & Sudhölter, P. (2007). *Introduction to the Theory of Cooperative Games*, 2nd ed.,
+§8.4 (the Owen value and its axiomatisation). Springer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from clustermarketing.games.cooperative._structure import parse_partition, subgame_values
+from clustermarketing.games.cooperative.shapley import (
+    _as_batch_function,
+    shapley,
+    shapley_weights,
+)
+from clustermarketing.games.cooperative.tu import MAX_TABLE_PLAYERS, TUGame, popcount
+
+__all__ = ["aumann_dreze", "owen", "quotient_game"]
+
+BatchFunction = Callable[[np.ndarray], np.ndarray]
+Partition = Iterable[Iterable[Any]]
+
+#: Largest number of coalitions gathered for one union of the Owen value.
+MAX_OWEN_COALITIONS = 1 << 26
+
+
+def _resolve(
+    game_or_function: TUGame | BatchFunction, n: int | None
+) -> tuple[TUGame | None, BatchFunction, int, Sequence[Any]]:
+    if isinstance(game_or_function, TUGame):  # worths are read from the table directly
+        return (
+            game_or_function,
+            game_or_function.values.__getitem__,
+            game_or_function.n,
+            (game_or_function.players),
+        )
+    f, n_players = _as_batch_function(game_or_function, n)
+    return None, f, n_players, list(range(n_players))
+
+
+@lru_cache(maxsize=64)
+def _bits(k: int) -> np.ndarray:
+    """``(2^k, k)`` int64 table: row ``S`` holds the bits of the bitmask ``S`` (read-only)."""
+    bits = (np.arange(1 << k, dtype=np.int64)[:, None] >> np.arange(k, dtype=np.int64)) & 1
+    bits.setflags(write=False)
+    return bits
+
+
+@lru_cache(maxsize=64)
+def _pair_indices(p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For ``p`` local players: ``(without, with, weight)``, each of shape ``(p, 2^{p−1})``.
+
+    Row ``j`` lists the local bitmasks ``T`` without bit ``j``, the same with bit ``j`` set, and
+    the Shapley weight ``t!(p−t−1)!/p!`` of ``|T|`` among ``p`` players.
+    """
+    base = np.arange(1 << (p - 1), dtype=np.int64)
+    j = np.arange(p, dtype=np.int64)[:, None]
+    low = base & ((np.int64(1) << j) - 1)
+    without = ((base >> j) << (j + 1)) | low
+    with_ = without | (np.int64(1) << j)
+    weight = shapley_weights(p)[popcount(p)[without]]
+    for arr in (without, with_, weight):
+        arr.setflags(write=False)
+    return without, with_, weight
+
+
+def owen(
+    game_or_function: TUGame | BatchFunction, unions: Partition, n: int | None = None
+) -> np.ndarray:
+    """Owen value for a priori unions (Owen 1977); see the module docstring for the formula.
+
+    ``unions`` is a partition of the players (lists of labels or indices; every player in
+    exactly one union). ``game_or_function`` is a :class:`TUGame` or a vectorised
+    characteristic function (boolean ``(k, n)`` coalitions → ``k`` worths, with ``n`` given).
+    For a cost game the result is the cost allocation (the value is linear).
+
+    Examples
+    --------
+    Three-player majority game with the union ``{0, 1}`` against ``{2}`` (Owen 1977): the union
+    wins the whole surplus and splits it equally; player 2 gets nothing (Shapley: ⅓ each).
+
+    >>> from clustermarketing.games.cooperative.tu import popcount
+    >>> majority = TUGame((popcount(3) >= 2).astype(float))
+    >>> owen(majority, [[0, 1], [2]]).tolist()
+    [0.5, 0.5, 0.0]
+    """
+    game, f, n_players, players = _resolve(game_or_function, n)
+    parts = parse_partition(unions, players, "unions")
+    m = len(parts)
+    phi = np.zeros(n_players)
+    if n_players == 0:
+        return phi
+    r_without = _pair_indices(m)[0]  # row k: the subsets R of the unions other than k
+    weight_r = _union_weights(m)  # weight of |R| other unions before
+    sizes = [len(p) for p in parts]
+    if game is not None:
+        union_masks = [sum(1 << i for i in p) for p in parts]
+        whole = _bits(m) @ np.array(union_masks, dtype=np.int64)  # every union of whole unions
+    else:
+        union_rows = np.zeros((m, n_players), dtype=np.int64)
+        for k, p in enumerate(parts):
+            union_rows[k, p] = 1
+        whole_rows = (_bits(m) @ union_rows) > 0
+    for p in sorted(set(sizes)):  # unions of equal size share the local index arrays
+        ks = [k for k in range(m) if sizes[k] == p]
+        count = len(ks) << (m - 1 + p)
+        if count > MAX_OWEN_COALITIONS:
+            raise ValueError(
+                f"the Owen value needs 2^{m - 1}·2^{p} worths for each union of {p} players "
+                f"({count:,} for the {len(ks)} such unions among {m}); at most "
+                f"{MAX_OWEN_COALITIONS:,} are gathered at once"
+            )
+        members = np.array([i for k in ks for i in parts[k]]).reshape(len(ks), p)  # (g, p)
+        if game is not None:
+            own = np.left_shift(1, members, dtype=np.int64) @ _bits(p).T  # (g, 2^p) own subsets
+            others = whole[r_without[ks]]  # (g, R) bitmasks of sets of whole other unions
+            worth = game.values[others[:, :, None] | own[:, None, :]]  # (g, R, 2^p)
+        else:
+            own_rows = np.zeros((len(ks), 1 << p, n_players), dtype=bool)
+            for g, mem in enumerate(members):
+                own_rows[g][:, mem] = _bits(p).astype(bool)
+            table = whole_rows[r_without[ks]][:, :, None, :] | own_rows[:, None, :, :]
+            worth = np.asarray(f(table.reshape(-1, n_players)), dtype=float).reshape(
+                len(ks), 1 << (m - 1), 1 << p
+            )
+        # Average over the other unions first (weights by |R|), then the Shapley value of the
+        # union's own averaged game, both as matrix products.
+        phi[members] = (weight_r @ worth) @ _shapley_matrix(p).T
+    return phi
+
+
+@lru_cache(maxsize=64)
+def _union_weights(m: int) -> np.ndarray:
+    """Shapley weights ``r!(m−r−1)!/m!`` of the ``2^{m−1}`` sets of other unions, by size."""
+    weights = shapley_weights(m)[popcount(m - 1)]
+    weights.setflags(write=False)
+    return weights
+
+
+@lru_cache(maxsize=64)
+def _shapley_matrix(p: int) -> np.ndarray:
+    """``(p, 2^p)`` matrix ``C`` with ``φ(v) = C @ v`` for a table ``v`` of ``p`` players.
+
+    ``C[j, T] = w(|T|−1)`` if ``j ∈ T`` and ``−w(|T|)`` otherwise, ``w(s) = s!(p−s−1)!/p!``:
+    each worth enters the marginal contributions of its members with a plus and of the others
+    with a minus sign.
+    """
+    sizes = popcount(p)
+    weights = shapley_weights(p)
+    inside = _bits(p).T.astype(bool)  # (p, 2^p)
+    plus = weights[np.maximum(sizes - 1, 0)]
+    minus = -weights[np.minimum(sizes, p - 1)]
+    matrix = np.where(inside, plus[None, :], minus[None, :])
+    matrix.setflags(write=False)
+    return matrix
+
+
+def quotient_game(
+    game_or_function: TUGame | BatchFunction, unions: Partition, n: int | None = None
+) -> TUGame:
+    """The game among the unions, ``v_𝒫(R) = v(⋃_{l∈R} P_l)``, with one player per union.
+
+    Its players are labelled ``"U0"``, ``"U1"``, … in the order of ``unions``.
+    """
+    game, f, n_players, players = _resolve(game_or_function, n)
+    parts = parse_partition(unions, players, "unions")
+    m = len(parts)
+    if m > MAX_TABLE_PLAYERS:
+        raise ValueError(f"a quotient game of {m} unions is too large (at most 26)")
+    rows = np.zeros((m, n_players), dtype=bool)
+    for k, p in enumerate(parts):
+        rows[k, p] = True
+    r_bits = ((np.arange(1 << m, dtype=np.int64)[:, None] >> np.arange(m)) & 1).astype(np.int64)
+    members = (r_bits @ rows.astype(np.int64)) > 0
+    if game is not None:
+        values = game.values[members.astype(np.int64) @ (np.int64(1) << np.arange(n_players))]
+    else:
+        values = np.asarray(f(members), dtype=float).reshape(-1)
+        values[0] = 0.0
+    return TUGame(values, cost=game.cost if game else False, players=[f"U{k}" for k in range(m)])
+
+
+def aumann_dreze(
+    game_or_function: TUGame | BatchFunction, blocks: Partition, n: int | None = None
+) -> np.ndarray:
+    """Aumann–Drèze value for the coalition structure ``blocks`` (Aumann & Drèze 1974).
+
+    Each player gets the Shapley value of the subgame on her own block, so every block ``B``
+    shares exactly ``v(B)``. ``blocks`` is a partition of the players (labels or indices);
+    blocks of more than 26 players are refused. Works on a :class:`TUGame` or a vectorised
+    characteristic function (then ``n`` is required; only coalitions inside blocks are
+    evaluated).
+
+    Examples
+    --------
+    Majority game with the structure ``{0, 1}``, ``{2}``: the block ``{0, 1}`` wins 1 and
+    splits it; the singleton block gets ``v({2}) = 0``.
+
+    >>> from clustermarketing.games.cooperative.tu import popcount
+    >>> majority = TUGame((popcount(3) >= 2).astype(float))
+    >>> aumann_dreze(majority, [[0, 1], [2]]).tolist()
+    [0.5, 0.5, 0.0]
+    """
+    game, f, n_players, players = _resolve(game_or_function, n)
+    parts = parse_partition(blocks, players, "blocks")
+    phi = np.zeros(n_players)
+    for k, block in enumerate(parts):
+        members = np.array(block, dtype=np.int64)
+        if members.size > MAX_TABLE_PLAYERS:
+            raise ValueError(
+                f"blocks[{k}] has {members.size} players; the Aumann–Drèze value needs all "
+                f"2^{members.size} coalitions of a block and is limited to {MAX_TABLE_PLAYERS}"
+            )
+        sub = subgame_values(game, f, n_players, members)
+        phi[members] = shapley(TUGame(sub))
+    return phi
