@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from clustermarketing.games.cooperative.tu import TUGame
 
 _CHUNK_ROWS = 1 << 16
+_TEXT = (str, bytes)
+_INT = frozenset({int})
 
 __all__ = [
     "edges_from_adjacency",
@@ -141,7 +144,7 @@ def parse_partition(
     given: list[list[Any]] = []
     for k, block in enumerate(blocks):
         try:
-            if isinstance(block, str | bytes):
+            if isinstance(block, _TEXT):
                 raise TypeError
             items = list(block)
         except TypeError:
@@ -149,10 +152,10 @@ def parse_partition(
         if not items:
             raise ValueError(f"{what}[{k}] is empty; every block needs at least one player")
         given.append(items)
-    flat = [r for items in given for r in items]
+    flat = list(chain.from_iterable(given))
     if (
-        not _has_int_labels(tuple(players))
-        and all(type(r) is int for r in flat)
+        set(map(type, flat)) <= _INT
+        and not _has_int_labels(tuple(players))
         and sorted(flat) == list(range(n))
     ):  # plain indices forming a partition (the common case, checked in one pass)
         return [sorted(items) for items in given]

@@ -274,8 +274,9 @@ def _incremental_marginals(f: BatchFunction, k: int, edges: np.ndarray) -> Batch
 
     For each order the player at position ``j`` merges her neighbours' components already
     present into one component ``C_j``; her marginal contribution is
-    ``v(C_j) − Σ v(merged components)``. The ``k`` coalitions ``C_j`` of every order are built
-    as boolean rows (each the union of earlier rows plus the player) and evaluated in one call.
+    ``v(C_j) − Σ v(merged components)``. A Python pass of union–find records which earlier
+    component each step absorbs; the ``k`` coalitions ``C_j`` of every order are then built as
+    boolean rows in vectorised passes up the absorption chains and evaluated in one call.
     """
     neighbours: list[list[int]] = [[] for _ in range(k)]
     for a, b in edges.tolist():
@@ -285,40 +286,47 @@ def _incremental_marginals(f: BatchFunction, k: int, edges: np.ndarray) -> Batch
     def marginals(ranks: np.ndarray) -> np.ndarray:
         orders = np.argsort(ranks, axis=1)
         m = orders.shape[0]
-        rows = np.zeros((m * k, k), dtype=bool)
-        minus_row: list[int] = []  # marginal of step `minus_step` loses the worth of `minus_row`
-        minus_step: list[int] = []
+        # Pass 1 (Python, union–find): which earlier component (step) each step absorbs.
+        absorbed: list[int] = []  # step whose component is merged ...
+        absorber: list[int] = []  # ... into the component of this step
         for o, order in enumerate(orders.tolist()):
             base = o * k
             parent = list(range(k))
-            row_of = [-1] * k  # row index of the component rooted at a player
+            step_of = [0] * k  # step that created the component rooted at a player
             present = [False] * k
-
-            def find(x: int, parent: list[int] = parent) -> int:
-                while parent[x] != x:
-                    parent[x] = parent[parent[x]]
-                    x = parent[x]
-                return x
-
             for j, p in enumerate(order):
                 step = base + j
-                roots = {find(q) for q in neighbours[p] if present[q]}
-                row = rows[step]
-                row[p] = True
-                for root in roots:
-                    old = row_of[root]
-                    np.logical_or(row, rows[old], out=row)
-                    minus_row.append(old)
-                    minus_step.append(step)
-                    parent[root] = p
+                for q in neighbours[p]:
+                    if not present[q]:
+                        continue
+                    root = q
+                    while parent[root] != root:
+                        root = parent[root]
+                    while parent[q] != root:  # path compression
+                        parent[q], q = root, parent[q]
+                    if root != p:  # not merged yet at this step
+                        absorbed.append(step_of[root])
+                        absorber.append(step)
+                        parent[root] = p
                 present[p] = True
-                row_of[p] = step
+                step_of[p] = step
+        # Pass 2 (vectorised): C_j holds the players of all steps whose chain of absorbers
+        # passes through j, so each step marks its player in every row up that chain.
+        up = np.full(m * k, -1, dtype=np.int64)
+        lost = np.asarray(absorbed, dtype=np.int64)
+        gainer = np.asarray(absorber, dtype=np.int64)
+        up[lost] = gainer
+        player = orders.reshape(-1)
+        rows = np.zeros((m * k, k), dtype=bool)
+        node = np.arange(m * k)
+        cur = node
+        while node.size:
+            rows[cur, player[node]] = True
+            cur = up[cur]
+            keep = cur >= 0
+            node, cur = node[keep], cur[keep]
         worth = np.asarray(f(rows), dtype=float).reshape(-1)
-        gain = worth - np.bincount(
-            np.asarray(minus_step, dtype=np.int64),
-            weights=worth[np.asarray(minus_row, dtype=np.int64)],
-            minlength=m * k,
-        )
+        gain = worth - np.bincount(gainer, weights=worth[lost], minlength=m * k)
         out = np.empty((m, k))
         np.put_along_axis(out, orders, gain.reshape(m, k), axis=1)
         return out
@@ -365,6 +373,8 @@ def myerson_sampled(
             continue
 
         def f_local(rows: np.ndarray, members: np.ndarray = members) -> np.ndarray:
+            if members.size == n_players:  # one component: local order = global order
+                return f(rows)
             full = np.zeros((rows.shape[0], n_players), dtype=bool)
             full[:, members] = rows
             return f(full)

@@ -29,9 +29,13 @@ Shapley value of the subgame on her own block:
     ψ_i(v, 𝒫) = φ_i(v|_{B(i)}), \\qquad \\sum_{j∈B} ψ_j = v(B) \\text{ for every block } B.
 
 Computation: the Owen value only needs the ``Σ_k 2^{m−1}·2^{p_k}`` worths of coalitions made of
-whole other unions plus part of one's own, which are gathered in one vectorised step per union
-(so it also works for a vectorised characteristic function with many players, as long as that
-count is moderate); the Aumann–Drèze value needs ``Σ_B 2^{|B|}`` worths.
+whole other unions plus part of one's own (so it also works for a vectorised characteristic
+function with many players, as long as that count is moderate). Unions of equal size are handled
+together: the bitmasks of all their coalitions ``R ∪ T`` are one matrix product of a fixed 0/1
+layout with the unions' bitmasks, and the value is a second product of the gathered worths with
+a fixed matrix holding ``w_m(|R|)·w_p(|T|)`` with the signs of the marginal contributions (both
+layouts depend only on ``m`` and the union size and are cached). The Aumann–Drèze value needs
+``Σ_B 2^{|B|}`` worths.
 
 References
 ----------
@@ -91,24 +95,6 @@ def _bits(k: int) -> np.ndarray:
     return bits
 
 
-@lru_cache(maxsize=64)
-def _pair_indices(p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For ``p`` local players: ``(without, with, weight)``, each of shape ``(p, 2^{p−1})``.
-
-    Row ``j`` lists the local bitmasks ``T`` without bit ``j``, the same with bit ``j`` set, and
-    the Shapley weight ``t!(p−t−1)!/p!`` of ``|T|`` among ``p`` players.
-    """
-    base = np.arange(1 << (p - 1), dtype=np.int64)
-    j = np.arange(p, dtype=np.int64)[:, None]
-    low = base & ((np.int64(1) << j) - 1)
-    without = ((base >> j) << (j + 1)) | low
-    with_ = without | (np.int64(1) << j)
-    weight = shapley_weights(p)[popcount(p)[without]]
-    for arr in (without, with_, weight):
-        arr.setflags(write=False)
-    return without, with_, weight
-
-
 def owen(
     game_or_function: TUGame | BatchFunction, unions: Partition, n: int | None = None
 ) -> np.ndarray:
@@ -135,51 +121,94 @@ def owen(
     phi = np.zeros(n_players)
     if n_players == 0:
         return phi
-    r_without = _pair_indices(m)[0]  # row k: the subsets R of the unions other than k
-    weight_r = _union_weights(m)  # weight of |R| other unions before
     sizes = [len(p) for p in parts]
-    if game is not None:
-        union_masks = [sum(1 << i for i in p) for p in parts]
-        whole = _bits(m) @ np.array(union_masks, dtype=np.int64)  # every union of whole unions
+    distinct = set(sizes)
+    groups: list[tuple[int, slice | list[int], np.ndarray]]
+    if len(distinct) == 1:  # all unions of one size (the common case): one group
+        groups = [(sizes[0], slice(None), np.array(parts))]
     else:
-        union_rows = np.zeros((m, n_players), dtype=np.int64)
-        for k, p in enumerate(parts):
-            union_rows[k, p] = 1
-        whole_rows = (_bits(m) @ union_rows) > 0
-    for p in sorted(set(sizes)):  # unions of equal size share the local index arrays
-        ks = [k for k in range(m) if sizes[k] == p]
-        count = len(ks) << (m - 1 + p)
+        groups = [
+            (p, ks, np.array([parts[k] for k in ks]))
+            for p in sorted(distinct)
+            for ks in [[k for k in range(m) if sizes[k] == p]]
+        ]
+    for p, _, members in groups:
+        count = len(members) << (m - 1 + p)
         if count > MAX_OWEN_COALITIONS:
             raise ValueError(
                 f"the Owen value needs 2^{m - 1}·2^{p} worths for each union of {p} players "
-                f"({count:,} for the {len(ks)} such unions among {m}); at most "
+                f"({count:,} for the {len(members)} such unions among {m}); at most "
                 f"{MAX_OWEN_COALITIONS:,} are gathered at once"
             )
-        members = np.array([i for k in ks for i in parts[k]]).reshape(len(ks), p)  # (g, p)
-        if game is not None:
-            own = np.left_shift(1, members, dtype=np.int64) @ _bits(p).T  # (g, 2^p) own subsets
-            others = whole[r_without[ks]]  # (g, R) bitmasks of sets of whole other unions
-            worth = game.values[others[:, :, None] | own[:, None, :]]  # (g, R, 2^p)
+    others = _others(m)  # row k: the unions other than k
+    if game is not None:
+        # Bitmasks as float64 (exact: at most 26 players) so that the products below use BLAS.
+        member_bits = [np.ldexp(1.0, members) for _, _, members in groups]
+        if len(groups) == 1:
+            union_masks = np.add.reduce(member_bits[0], axis=1)
         else:
-            own_rows = np.zeros((len(ks), 1 << p, n_players), dtype=bool)
-            for g, mem in enumerate(members):
-                own_rows[g][:, mem] = _bits(p).astype(bool)
-            table = whole_rows[r_without[ks]][:, :, None, :] | own_rows[:, None, :, :]
-            worth = np.asarray(f(table.reshape(-1, n_players)), dtype=float).reshape(
-                len(ks), 1 << (m - 1), 1 << p
-            )
-        # Average over the other unions first (weights by |R|), then the Shapley value of the
-        # union's own averaged game, both as matrix products.
-        phi[members] = (weight_r @ worth) @ _shapley_matrix(p).T
+            union_masks = np.empty(m)
+            for (_, ks, _), bits in zip(groups, member_bits, strict=True):
+                union_masks[ks] = np.add.reduce(bits, axis=1)
+        for (p, ks, members), bits in zip(groups, member_bits, strict=True):
+            # Bitmask of R ∪ T for each union, set of other unions R and own subset T: one
+            # product of the 0/1 layout with the masks of the other unions and the own bits.
+            parts_bits = np.concatenate([union_masks[others[ks]], bits], axis=1)
+            masks = (parts_bits @ _coalition_layout(m, p)).astype(np.int64)
+            # Average over the other unions (weights by |R|) and take the Shapley value of the
+            # union's own averaged game: one more product.
+            phi[members] = game.values[masks] @ _owen_matrix(m, p)
+        return phi
+    union_rows = np.zeros((m, n_players))
+    for k, p in enumerate(parts):
+        union_rows[k, p] = 1.0
+    for p, ks, members in groups:
+        rows = np.zeros((len(members), m - 1 + p, n_players))
+        rows[:, : m - 1] = union_rows[others[ks]]
+        for u, mem in enumerate(members):
+            rows[u, np.arange(m - 1, m - 1 + p), mem] = 1.0
+        table = (_coalition_layout(m, p).T[None, :, :] @ rows) > 0  # (g, R·2^p, n)
+        worth = np.asarray(f(table.reshape(-1, n_players)), dtype=float)
+        phi[members] = worth.reshape(len(members), -1) @ _owen_matrix(m, p)
     return phi
 
 
 @lru_cache(maxsize=64)
-def _union_weights(m: int) -> np.ndarray:
-    """Shapley weights ``r!(m−r−1)!/m!`` of the ``2^{m−1}`` sets of other unions, by size."""
-    weights = shapley_weights(m)[popcount(m - 1)]
-    weights.setflags(write=False)
-    return weights
+def _others(m: int) -> np.ndarray:
+    """``(m, m−1)`` int array: row ``k`` lists the unions other than ``k`` in increasing order."""
+    table = np.array([[lab for lab in range(m) if lab != k] for k in range(m)], dtype=np.intp)
+    table = table.reshape(m, m - 1)
+    table.setflags(write=False)
+    return table
+
+
+@lru_cache(maxsize=64)
+def _coalition_layout(m: int, p: int) -> np.ndarray:
+    """``(m−1+p, 2^{m−1}·2^p)`` 0/1 float matrix: column ``(R, T)`` marks the other unions in
+    ``R`` (first ``m−1`` rows, bit ``l`` of ``R`` = the ``l``-th other union) and the members of
+    the own union in ``T`` (last ``p`` rows). Columns are in the row order of
+    :func:`_owen_matrix`.
+    """
+    r_bits, t_bits = _bits(m - 1), _bits(p)
+    layout = np.concatenate(
+        [np.repeat(r_bits, 1 << p, axis=0), np.tile(t_bits, (1 << (m - 1), 1))], axis=1
+    ).T.astype(float, order="C")
+    layout.setflags(write=False)
+    return layout
+
+
+@lru_cache(maxsize=64)
+def _owen_matrix(m: int, p: int) -> np.ndarray:
+    """``(2^{m−1}·2^p, p)`` matrix of the Owen formula for a union of ``p`` among ``m``.
+
+    Row ``(R, T)`` (``R`` a set of other unions, ``T`` a subset of the own union, flattened in
+    that order) is ``w_m(|R|) · C[:, T]``, with ``w_m(r) = r!(m−r−1)!/m!`` and ``C`` the Shapley
+    matrix of :func:`_shapley_matrix`, so ``ω_P = worth(R ∪ T) @ matrix``.
+    """
+    weight_r = shapley_weights(m)[popcount(m - 1)]
+    matrix = (weight_r[:, None, None] * _shapley_matrix(p).T[None, :, :]).reshape(-1, p)
+    matrix.setflags(write=False)
+    return matrix
 
 
 @lru_cache(maxsize=64)
