@@ -41,7 +41,9 @@ def update_access(
     entry_paid = np.zeros(n)
     coop_entry = 0.0
     # firms whose own market-access effort succeeds this period open the first market they lack
-    tried = np.flatnonzero((d.access < plan.alone_rate(F_INDEX["market_access"])) & state.active)
+    tried = np.flatnonzero(
+        (d.uniform("access") < plan.alone_rate(F_INDEX["market_access"])) & state.active
+    )
     lacking = ~state.access[tried]
     gi = tried[lacking.any(axis=1)]
     first = np.argmax(lacking[lacking.any(axis=1)], axis=1)
@@ -72,7 +74,7 @@ def update_access(
         state.coop_access[mk] = True
         coop_entry += w.entry_cost[mk]
     if fair:  # buyers matched at the fair open a market the firm still lacks
-        matched = np.flatnonzero(contrib & (d.fair < model.fairs.buyer_matching))
+        matched = np.flatnonzero(contrib & (d.uniform("fair") < model.fairs.buyer_matching))
         lacking = ~state.access[matched]
         has = lacking.any(axis=1)
         state.access[matched[has], np.argmax(lacking[has], axis=1)] = True

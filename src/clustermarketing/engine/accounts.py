@@ -78,9 +78,9 @@ def settle(
     p_catch = 1.0 - (1.0 - reg.monitoring * monitor) * (
         1.0 - reg.monitoring * w.institution_monitoring * state.hub_alive
     ) * (1.0 - model.contract.enforcement)
-    caught = mkt.free_rider & (d.catch < p_catch)
+    caught = mkt.free_rider & (d.uniform("catch") < p_catch)
     fines = np.where(caught, reg.fine + model.contract.breach_penalty, 0.0)
-    excluded = caught & (d.exclude < reg.exclusion)
+    excluded = caught & (d.uniform("exclude") < reg.exclusion)
     coord = 0.0
     if structure is not None and eff.any():
         distrust = 1.0 - float(state.trust[eff].mean())
@@ -105,7 +105,7 @@ def settle(
             ),
             dues_fixed_share=model.function_interest.dues_fixed_share,
             samples=200,
-            seed=d.allocation_seed,
+            seed=d.integer_seed("allocation"),
         )
         share[payers] = allocate(model.function_interest.rule, problem)
     state.reserve = max(0.0, income - pooled_total) if coop else 0.0

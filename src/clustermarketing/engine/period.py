@@ -64,10 +64,14 @@ def _organise(state: State, ctx: Context, w: World, d: Draws) -> tuple[Structure
     quality_ok = state.quality >= model.regulation.quality_standard
     joined = left = 0
     if state.t == 0:
-        cooperation.initial_membership(state, w, sc, quality_ok, d.join, d.join2)
+        cooperation.initial_membership(
+            state, w, sc, quality_ok, d.uniform("join"), d.uniform("join2")
+        )
     else:
         publishes = model.structure.kind in ("star", "hierarchical") and state.hub_alive
-        joined, left = cooperation.update_membership(state, w, sc, quality_ok, publishes, d.join)
+        joined, left = cooperation.update_membership(
+            state, w, sc, quality_ok, publishes, d.uniform("join")
+        )
     if state.t == model.structure.fail_period:
         if model.structure.fail_node == "hub":
             state.hub_alive = False
@@ -111,7 +115,16 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
         eff = np.zeros(w.n, dtype=bool)
     # contribute or free-ride: imitation of better-off neighbours, before the pooled functions run
     if coop and state.t > 0 and state.member.any():
-        cooperation.imitate(state, w, sc, observed, d.revise, d.pick, d.copy, d.mutate)
+        cooperation.imitate(
+            state,
+            w,
+            sc,
+            observed,
+            d.uniform("revise"),
+            d.uniform("pick"),
+            d.uniform("copy"),
+            d.uniform("mutate"),
+        )
     contrib = eff & state.contributes
     plan = plan_functions(
         ctx.fn,
@@ -174,7 +187,9 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     group = ref[len(ctx.member_log) - 1][: w.n] if ref else eff
     record = period_record(state, w, ctx, plan, mkt, acc, books, eff, contrib, group)
     # the economic trend and shocks move next period's market sizes (seed 001)
-    state.market_size = state.market_size * np.maximum(0.05, 1.0 + w.trend + w.vol * d.size_shock)
+    state.market_size = state.market_size * np.maximum(
+        0.05, 1.0 + w.trend + w.vol * d.normal("size_shock", w.n_markets)
+    )
     boost = model.fairs.entry_boost if fair else 0.0
     entries, exits = exit_and_entry(
         state, w, sc, books.profit, boost, ctx.streams.gen(state.t, "entry")

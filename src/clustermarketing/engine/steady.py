@@ -22,6 +22,7 @@ from clustermarketing.engine.build import build
 from clustermarketing.engine.functions import F_INDEX, FunctionPlan, function_arrays, plan_functions
 from clustermarketing.engine.market import clear_market
 from clustermarketing.engine.state import State, World
+from clustermarketing.engine.streams import Streams, child
 from clustermarketing.engine.structures import build_structure
 from clustermarketing.scenario.model import ModelConfig
 from clustermarketing.scenario.schema import Scenario
@@ -42,8 +43,8 @@ class SteadyCluster:
     def __init__(self, scenario: Scenario, model: ModelConfig, seed: int | None = None) -> None:
         self.sc = scenario
         self.model = model
-        ss = np.random.SeedSequence(scenario.seed if seed is None else seed, spawn_key=(0, 0))
-        self.world, self.state0 = build(scenario, model, np.random.Generator(np.random.PCG64(ss)))
+        root = np.random.SeedSequence(scenario.seed if seed is None else seed)
+        self.world, self.state0 = build(scenario, model, Streams(child(root, 0)))
         w = np.array([s.share for s in scenario.firms.segments], dtype=float)
         self.seg_weight = w / w.sum()
         self.fn = function_arrays(scenario.functions)

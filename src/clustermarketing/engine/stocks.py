@@ -49,7 +49,7 @@ def update_stocks(
     )
     pj = F_INDEX["product_development"]
     state.quality = np.maximum(0.0, state.quality - sk.quality_obsolescence)
-    state.quality[plan.alone[pj] & (d.develop < plan.success[pj])] += e[pj]
+    state.quality[plan.alone[pj] & (d.uniform("develop") < plan.success[pj])] += e[pj]
     if plan.pooled[pj] and contrib.any():
         p_pool = 1.0 - (1.0 - plan.success[pj]) ** min(int(contrib.sum()), 5)
         if d.scalar("develop_pool") < p_pool:
