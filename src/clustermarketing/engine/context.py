@@ -8,6 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from clustermarketing.engine.functions import function_arrays
+from clustermarketing.engine.mechanisms import Mechanisms
 from clustermarketing.engine.state import World
 from clustermarketing.engine.streams import Draws, Streams
 from clustermarketing.scenario.model import ModelConfig
@@ -24,6 +25,7 @@ class Context:
     pricing: str
     streams: Streams
     fn: dict[str, np.ndarray] = field(init=False)
+    mechanisms: Mechanisms = field(init=False)
     seg_weight: np.ndarray = field(init=False)
     removed: np.ndarray | None = None
     reference_members: list[np.ndarray] | None = None  # the model arm's members, per period
@@ -33,6 +35,7 @@ class Context:
 
     def __post_init__(self) -> None:
         self.fn = function_arrays(self.sc.functions)
+        self.mechanisms = Mechanisms(self.model, self.sc)
         w = np.array([s.share for s in self.sc.firms.segments], dtype=float)
         self.seg_weight = w / w.sum()
 

@@ -152,7 +152,6 @@ for _name, _doc in {
     "develop": "per firm: success of own product development",
     "develop_pool": "one uniform: success of pooled product development",
     "fail": "one uniform: which member node fails",
-    "fair": "per firm: buyer matching at a fair",
     "allocation": "seed of sampled allocation rules (Shapley sampling)",
     "structure": "random links of a network structure",
     "entry": "Poisson number of entrants",
