@@ -26,6 +26,7 @@ from clustermarketing.games import (
     myerson,
     myerson_sampled,
     owen,
+    owen_sampled,
     quotient_game,
     shapley,
     shapley_sampled,
@@ -293,6 +294,29 @@ def test_owen_on_many_players_through_a_function():
     # v(S) = (Σw)² = Σ_i w_i² + Σ_{i≠j} w_i w_j: every pair's dividend 2 w_i w_j is split
     # equally whatever the unions (symmetric within a pair), so ω_i = w_i² + w_i (W − w_i).
     np.testing.assert_allclose(omega, w**2 + w * (w.sum() - w))
+
+
+def test_owen_sampled_agrees_with_exact_and_is_efficient():
+    rng = np.random.default_rng(4)
+    n = 9
+    game = TUGame(np.r_[0.0, rng.normal(size=(1 << n) - 1)])
+    unions = [[0, 1, 2], [3, 4], [5, 6, 7, 8]]
+    exact = owen(game, unions)
+    for method in ("antithetic", "plain"):
+        est = owen_sampled(game, unions, samples=3000, seed=1, method=method)
+        assert np.all(np.abs(est.values - exact) <= 4 * est.stderr)
+        assert est.values.sum() == pytest.approx(game.values[-1], abs=1e-9)
+    first = owen_sampled(game, unions, samples=500, seed=7)
+    np.testing.assert_array_equal(
+        owen_sampled(game, unions, samples=500, seed=7).values, first.values
+    )
+    # Large unions through a function: 300 firms in 3 segments (owen would need 2^2·2^100).
+    w = rng.uniform(1, 10, 300)
+    segments = [list(range(k, 300, 3)) for k in range(3)]
+    big = owen_sampled(lambda m: (m @ w) ** 1.2, segments, n=300, samples=100, seed=2)
+    assert big.values.sum() == pytest.approx(w.sum() ** 1.2)
+    with pytest.raises(ValueError, match="method must be 'plain' or 'antithetic'"):
+        owen_sampled(game, unions, method="stratified")
 
 
 # ------------------------------------------------------------------------------ Aumann–Drèze

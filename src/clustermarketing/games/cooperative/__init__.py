@@ -13,7 +13,7 @@ concepts are module-level functions that take the game (the class methods delega
   indices;
 * cooperation restricted by structure: :func:`myerson` (communication graph; exact by graph
   components, :func:`myerson_sampled` beyond) and :func:`graph_restricted_game`, :func:`owen`
-  (a priori unions) with :func:`quotient_game`, :func:`aumann_dreze` (coalition structure);
+  (a priori unions; :func:`owen_sampled` for large unions) with :func:`quotient_game`, :func:`aumann_dreze` (coalition structure);
 * :func:`tau_value` (Tijs) with :func:`utopia_payoffs`, :func:`minimal_rights`,
   :func:`is_quasi_balanced`;
 * :func:`allocate` with the registry :data:`ALLOCATION_RULES` used by the simulation's
@@ -71,7 +71,12 @@ from clustermarketing.games.cooperative.tau import (
     utopia_payoffs,
 )
 from clustermarketing.games.cooperative.tu import TUGame
-from clustermarketing.games.cooperative.unions import aumann_dreze, owen, quotient_game
+from clustermarketing.games.cooperative.unions import (
+    aumann_dreze,
+    owen,
+    owen_sampled,
+    quotient_game,
+)
 from clustermarketing.games.cooperative.voting import (
     banzhaf_index,
     shapley_shubik_index,
@@ -114,6 +119,7 @@ __all__ = [
     "myerson_sampled",
     "nucleolus",
     "owen",
+    "owen_sampled",
     "parse_game",
     "prenucleolus",
     "quotient_game",
