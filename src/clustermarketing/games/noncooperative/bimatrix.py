@@ -35,6 +35,12 @@ finite union of *maximal Nash subsets* ``X × Y`` (products of polytopes) whose 
 extreme equilibria, so every equilibrium is a convex combination of extreme equilibria of one
 maximal Nash subset (Winkels 1979; Avis et al. 2010). A :class:`DegenerateGameWarning` says so.
 
+Ties are judged with one tolerance in both methods: a pure strategy is a best response when its
+payoff is within ``1e-9·max(1, max|A|, max|B|)`` of the best, a probability below ``1e-9`` is
+zero, and a linear system is singular when its singular values span more than ``1e8``. Payoffs
+that differ by about that tolerance (near-ties at the level of rounding noise) make the problem
+ill-posed; the two methods may then resolve them differently.
+
 Every returned strategy is a clean probability vector: entries below ``1e-9`` (rounding noise
 such as ``−1.6e-16``) are set to ``+0.0`` and the rest renormalised to sum to one, so it can be
 passed to ``numpy.random.Generator.choice(p=…)`` directly.
@@ -68,6 +74,10 @@ __all__ = [
 ]
 
 _TOL = 1e-9
+#: A linear system counts as singular when its smallest singular value is below this fraction of
+#: the largest: ten times the tie tolerance, so that payoffs equal up to ties-within-tolerance
+#: give singular systems in both methods (rather than solutions driven by rounding noise).
+_SINGULAR = 1e-8
 
 
 class DegenerateGameWarning(UserWarning):
@@ -150,7 +160,7 @@ def _strategy_vertices(M: NDArray[np.float64], tol: float) -> NDArray[np.float64
             lhs[:, :k, k] = -1.0
             lhs[:, k, :k] = 1.0
             sv = np.linalg.svd(lhs, compute_uv=False)
-            ok = sv[:, -1] > 1e-10 * sv[:, 0]
+            ok = sv[:, -1] > _SINGULAR * sv[:, 0]
             if not ok.any():
                 continue
             S, K = S[ok], K[ok]
@@ -170,7 +180,7 @@ def _strategy_vertices(M: NDArray[np.float64], tol: float) -> NDArray[np.float64
     # The same vertex comes from several square systems: drop exact-after-rounding repeats in
     # one vectorised pass, then the rare near-repeats straddling a rounding boundary.
     stacked = np.array(found)
-    _, first = np.unique(np.round(stacked, 8), axis=0, return_index=True)
+    _, first = np.unique(np.round(stacked, 12), axis=0, return_index=True)
     rows = stacked[np.sort(first)]
     near = np.abs(rows[:, None, :] - rows[None, :, :]).max(axis=2) <= 1e-9
     kept = np.zeros(len(rows), dtype=bool)
@@ -207,58 +217,75 @@ def _support_enumeration(
         (~br_x).astype(int) @ supp_y.T.astype(int) == 0
     )
     found = [(X[i], Y[j]) for i, j in zip(*np.nonzero(pair), strict=True)]
-    return [(x, y) for x, y in found if is_nash(A, B, x, y)], degenerate
+    return [(x, y) for x, y in found if is_nash(A, B, x, y, tol=10 * tol)], degenerate
 
 
 def _polytope_vertices(
-    M: NDArray[np.float64],
-) -> list[tuple[NDArray[np.float64], frozenset[int]]]:
-    """Nonzero vertices of ``{z ≥ 0 : M z ≤ 1}`` with their labels.
+    M: NDArray[np.float64], tol: float
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.bool_]]:
+    """Nonzero vertices of ``{z ≥ 0 : M z ≤ 1}`` (``M > 0``), normalised, with their labels.
 
-    ``z`` has ``d = M.shape[1]`` coordinates; label ``j < d`` means ``z_j = 0`` and label
-    ``d + i`` means ``(M z)_i = 1``. Vertices are found by brute force over all ``d``-subsets of
-    tight constraints, which is exact and adequate for the small games analysed here.
+    ``z`` has ``d = M.shape[1]`` coordinates. Vertices are found by brute force over all
+    ``d``-subsets of tight constraints (``z_j = 0`` or ``(M z)_i = 1``). Feasibility and labels
+    are judged on the normalised strategy ``x = z / Σz`` in payoff units, with the same
+    tolerances as support enumeration, so that both methods treat near-ties alike: ``x ≥ 0``,
+    the tight rows must be best responses within ``tol``; labels are the zero coordinates of the
+    cleaned ``x`` and its best responses within ``tol``.
+
+    Returns ``(X, zero, best)``: strategies ``(k, d)`` and boolean label arrays ``(k, d)`` and
+    ``(k, rows)``.
     """
     rows, d = M.shape
     G = np.vstack([-np.eye(d), M])  # constraints G z ≤ h
     h = np.concatenate([np.zeros(d), np.ones(rows)])
-    out: list[tuple[NDArray[np.float64], frozenset[int]]] = []
+    found: list[NDArray[np.float64]] = []
     for tight in combinations(range(d + rows), d):
         sub = G[list(tight)]
-        if abs(np.linalg.det(sub)) < 1e-12:
+        sv = np.linalg.svd(sub, compute_uv=False)
+        if sv[-1] <= _SINGULAR * sv[0]:
             continue
         z = np.linalg.solve(sub, h[list(tight)])
-        slack = h - G @ z
-        if np.any(slack < -_TOL) or np.all(np.abs(z) < _TOL):
+        total = z.sum()
+        if total <= _TOL:
             continue
-        if any(np.allclose(z, v, atol=1e-9) for v, _ in out):
+        x = z / total
+        if np.any(x < -_TOL):
             continue
-        out.append((z, frozenset(np.flatnonzero(np.abs(slack) <= _TOL).tolist())))
-    return out
+        payoff = M @ x
+        best_rows = [t - d for t in tight if t >= d]
+        if np.any(payoff[best_rows] < payoff.max() - tol):
+            continue
+        x = _clean(x)
+        if not any(np.allclose(x, u, atol=1e-9) for u in found):
+            found.append(x)
+    X = np.array(found).reshape(-1, d)
+    payoff = X @ M.T
+    return X, X == 0, payoff >= payoff.max(axis=1, keepdims=True) - tol
 
 
 def _vertex_enumeration(
     A: NDArray[np.float64], B: NDArray[np.float64]
 ) -> tuple[list[tuple[NDArray[np.float64], NDArray[np.float64]]], bool]:
-    m, n = A.shape
-    # Shift payoffs to be strictly positive; equilibria are invariant to this.
-    A_pos = A - A.min() + 1.0
-    B_pos = B - B.min() + 1.0
-    # P over x (m coords): labels 0..m-1 (x_i = 0) and m..m+n-1 ((Bᵀx)_j = 1).
-    P = _polytope_vertices(B_pos.T)
-    # Q over y (n coords): labels in Q's own indexing; map to common labels:
-    # (Ay)_i = 1 -> label i, y_j = 0 -> label m + j.
-    Q_raw = _polytope_vertices(A_pos)
-    Q = [(y, frozenset((lab + m) if lab < n else (lab - n) for lab in labs)) for y, labs in Q_raw]
-    everything = frozenset(range(m + n))
+    tol = _br_tolerance(A, B)
+    # Shift payoffs to be strictly positive; equilibria (and payoff differences) are invariant.
+    # P over x: labels "x_i = 0" and "column j is a best response to x"; Q likewise over y.
+    X, zero_x, br_x = _polytope_vertices((B - B.min() + 1.0).T, tol)
+    Y, zero_y, br_y = _polytope_vertices(A - A.min() + 1.0, tol)
+    degenerate = bool(
+        np.any(br_x.sum(axis=1) > (~zero_x).sum(axis=1))
+        or np.any(br_y.sum(axis=1) > (~zero_y).sum(axis=1))
+    )
     found = []
-    degenerate = any(len(labs) > m for _, labs in P) or any(len(labs) > n for _, labs in Q)
-    for x, lx in P:
-        for y, ly in Q:
-            if lx | ly == everything:
-                xs, ys = _clean(x / x.sum()), _clean(y / y.sum())
-                if is_nash(A, B, xs, ys):
-                    found.append((xs, ys))
+    for i in range(len(X)):
+        for j in range(len(Y)):
+            # Completely labelled: every row is unplayed in x or a best response to y, and
+            # every column is unplayed in y or a best response to x.
+            if (
+                np.all(zero_x[i] | br_y[j])
+                and np.all(zero_y[j] | br_x[i])
+                and is_nash(A, B, X[i], Y[j], tol=10 * tol)
+            ):
+                found.append((X[i], Y[j]))
     return found, degenerate
 
 
