@@ -102,8 +102,9 @@ def owen_reference(game: TUGame, unions: list[list[int]]) -> list[Fraction]:
 def test_myerson_majority_game_examples():
     # Three-player majority game (v(S) = 1 iff |S| ≥ 2), derived by hand:
     # hub 0 linked to 1 and 2 → v^g wins iff it contains 0 and another player, whose Shapley
-    # value is (2/3, 1/6, 1/6) — the standard illustration of Myerson (1977); only the link
-    # 0–1 → (1/2, 1/2, 0); complete graph → Shapley (1/3 each); no links → v({i}) = 0.
+    # value is (2/3, 1/6, 1/6) (orders: 0 is pivotal unless first, 1/3 of the time it is first
+    # and the second player is pivotal); only the link 0–1 → (1/2, 1/2, 0); complete graph →
+    # Shapley (1/3 each); no links → v({i}) = 0.
     np.testing.assert_allclose(myerson(MAJORITY, [(0, 1), (0, 2)]), [2 / 3, 1 / 6, 1 / 6])
     np.testing.assert_allclose(myerson(MAJORITY, [(0, 1)]), [0.5, 0.5, 0.0])
     np.testing.assert_allclose(myerson(MAJORITY, [(0, 1), (0, 2), (1, 2)]), [1 / 3] * 3)
@@ -240,8 +241,9 @@ def test_myerson_sampled_on_a_thousand_players_is_component_efficient():
 
 # ------------------------------------------------------------------------------ Owen
 def test_owen_and_aumann_dreze_majority_examples():
-    # Majority game with the union {0, 1} against {2} (Owen 1977's motivating case): the union
-    # gets the whole surplus (it wins the two-"player" quotient game) and splits it equally.
+    # Majority game with the union {0, 1} against {2}, derived by hand: the union gets the whole
+    # surplus (it wins the two-"player" quotient game, u(U0) = 1, u(U1) = 0) and splits it
+    # equally by symmetry.
     np.testing.assert_allclose(owen(MAJORITY, [[0, 1], [2]]), [0.5, 0.5, 0.0])
     # Aumann–Drèze: the block {0, 1} shares v({0, 1}) = 1, the block {2} gets v({2}) = 0.
     np.testing.assert_allclose(aumann_dreze(MAJORITY, [[0, 1], [2]]), [0.5, 0.5, 0.0])

@@ -45,7 +45,7 @@ References
 ----------
 Myerson, R. B. (1977). Graphs and cooperation in games. *Mathematics of Operations Research*
 2(3), 225–229.
-Myerson, R. B. (1991). *Game Theory: Analysis of Conflict*, §9.5. Harvard University Press.
+Myerson, R. B. (1991). *Game Theory: Analysis of Conflict*, ch. 9. Harvard University Press.
 Slikker, M. & van den Nouweland, A. (2001). *Social and Economic Networks in Cooperative Game
 Theory*. Kluwer (ch. 2–3: communication situations).
 """
@@ -201,7 +201,8 @@ def myerson(
 
     Examples
     --------
-    Majority game, player 0 in the middle (Myerson 1991, §9.5): the hub gets two thirds.
+    Majority game, player 0 in the middle: ``v^g`` wins iff it holds the hub and another player,
+    so the hub gets two thirds (the Shapley value would give a third each).
 
     >>> from clustermarketing.games.cooperative.tu import popcount
     >>> majority = TUGame((popcount(3) >= 2).astype(float))
