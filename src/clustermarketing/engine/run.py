@@ -1,8 +1,9 @@
 """Running a scenario: replicates × (model, independent baseline) on common random numbers.
 
-Replicate r of a run seeded ``s`` uses the children ``SeedSequence(s, spawn_key=(r, 0))`` (build:
-firms, ties, markets) and ``(r, 1)`` (the period streams) for *both* arms, so the model and its
-baseline start from the same cluster and face the same shocks; only the mechanisms differ.
+Replicate r of a run seeded ``s`` uses the child ``SeedSequence(s, spawn_key=(r,))`` and its named
+streams (:mod:`.streams`: build streams for firms, ties and markets, period streams per use) for
+*both* arms, so the model and its baseline start from the same cluster and face the same shocks;
+only the mechanisms differ.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import pandas as pd
 from scipy import stats
 
 from clustermarketing.engine.build import build
-from clustermarketing.engine.period import Context, make_streams, step
+from clustermarketing.engine.period import Context, step
 from clustermarketing.engine.state import State
+from clustermarketing.engine.streams import Streams, child, seed_sequence
 from clustermarketing.scenario.load import load_scenario
 from clustermarketing.scenario.model import ModelConfig
 from clustermarketing.scenario.schema import Scenario
@@ -97,12 +99,9 @@ def run_arm(
     reference_members: list[np.ndarray] | None = None,
 ) -> RunOutput:
     """Simulate one arm (a model or the baseline) of one replicate."""
-    build_ss = np.random.SeedSequence(seed, spawn_key=(replicate, 0))
-    run_ss = np.random.SeedSequence(seed, spawn_key=(replicate, 1))
-    world, state = build(scenario, model, np.random.Generator(np.random.PCG64(build_ss)))
-    ctx = Context(
-        world, scenario, model, pricing, make_streams(run_ss), reference_members=reference_members
-    )
+    streams = Streams(child(seed_sequence(seed), replicate))
+    world, state = build(scenario, model, streams)
+    ctx = Context(world, scenario, model, pricing, streams, reference_members=reference_members)
     rows = []
     panel: list[dict[str, np.ndarray]] = []
     for _ in range(periods):
