@@ -204,11 +204,12 @@ def as_matrix(matrix: Any) -> np.ndarray:
                 "matrix: mixes numbers and rows; expected a list of rows or a flat upper triangle"
             )
         try:
-            return from_upper([float(x) for x in matrix])
+            values = [float(x) for x in matrix]
         except (TypeError, ValueError):
             raise ClusterMarketingError(
                 f"upper: {list(matrix)!r}; expected numbers (Saaty scale 1/9 … 9)"
             ) from None
+        return from_upper(values)
     raise ClusterMarketingError(
         f"matrix: {type(matrix).__name__}; expected a list of rows or a flat upper triangle"
     )
@@ -277,8 +278,13 @@ def _most_inconsistent(a: np.ndarray, w: np.ndarray, method: str, ri: float) -> 
         lam_of, bounds=(np.log(SAATY_MIN), np.log(SAATY_MAX)), method="bounded",
         options={"xatol": 1e-6},
     )  # fmt: skip
-    repair = float(np.exp(res.x))
-    _, cr_after = _cr(lam_of(float(res.x)), n, ri)
+    # the bounded search stops within its tolerance; never report a "repair" worse than the
+    # current value or the end of the scale
+    cands = [float(res.x), float(np.log(a[i, j])), np.log(SAATY_MIN), np.log(SAATY_MAX)]
+    lams = [lam_of(x) for x in cands]
+    best = cands[int(np.argmin(lams))]
+    repair = float(np.exp(best))
+    _, cr_after = _cr(min(lams), n, ri)
     return Judgement(int(i), int(j), float(a[i, j]), repair, float(cr_after))
 
 
