@@ -100,7 +100,7 @@ def test_evaluate_measured_clusters_with_baseline_row(tmp_path):
     rows = {"before": 100.0, "after": 120.0, "other": 95.0}
     lines = ["cluster," + ",".join(metrics)]
     for name, v in rows.items():
-        vals = {m: v for m in metrics}
+        vals = dict.fromkeys(metrics, v)
         vals.update(membership_rate=0.5, cooperation_rate=0.7, trust=0.5, sme_market_access=0.5,
                     output_growth=0.01)  # fmt: skip
         lines.append(name + "," + ",".join(str(vals[m]) for m in metrics))
@@ -118,7 +118,11 @@ def test_evaluate_bad_cell(tmp_path):
     from clustermarketing.evaluation.io import load_hierarchy
 
     names = load_hierarchy().names
-    f = write(tmp_path, "d.csv", "c," + ",".join(names) + "\nA," + ",".join(["0.1"] * (len(names) - 1)) + ",x\n")
+    f = write(
+        tmp_path,
+        "d.csv",
+        "c," + ",".join(names) + "\nA," + ",".join(["0.1"] * (len(names) - 1)) + ",x\n",
+    )
     r = run("evaluate", f)
     assert r.exit_code == 2 and "row A, column output_growth: 'x'; expected a number" in r.output
 

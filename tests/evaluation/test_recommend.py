@@ -69,14 +69,16 @@ def test_same_seed_same_result_and_seed_matters():
 
 def test_missing_metric_fails_clearly():
     f = frame({"a": 0.1}).drop(columns=["trust"])
-    with pytest.raises(ClusterMarketingError, match="metric 'trust' is not in the simulation output"):
+    with pytest.raises(
+        ClusterMarketingError, match="metric 'trust' is not in the simulation output"
+    ):
         compute_indicators(f, H)
 
 
 def test_zero_baseline_relative_change_is_reported():
     f = frame({"a": 0.1})
     f.loc[f["arm"] == "baseline", "employment"] = 0.0
-    with pytest.raises(ClusterMarketingError, match="indicator employment .* baseline mean is 0"):
+    with pytest.raises(ClusterMarketingError, match=r"indicator employment .* baseline mean is 0"):
         compute_indicators(f, H)
 
 

@@ -312,7 +312,8 @@ def ahp(
     w, lam = priorities(a, method)
     lam = float(lam) if n > 2 else float(n)
     ci, cr = _cr(lam, n, ri_n)
-    worst = _most_inconsistent(a, w, method, ri_n)
+    # the search for the repairing value runs only when the matrix needs repairing
+    worst = _most_inconsistent(a, w, method, ri_n) if cr >= CR_THRESHOLD else None
     if worst is not None and labels is not None:
         worst = Judgement(
             worst.row, worst.col, worst.value, worst.repair, worst.cr_after,

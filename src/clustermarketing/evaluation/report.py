@@ -70,9 +70,11 @@ def network_figure(scenario: Any, model: str, seed: int, max_nodes: int = 400) -
     import networkx as nx
 
     from clustermarketing.engine.build import build
+    from clustermarketing.engine.streams import Streams, child, seed_sequence
 
     cfg = scenario.model_config_for(model)
-    world, state = build(scenario, cfg, np.random.default_rng(np.random.SeedSequence(seed)))
+    # replicate 0's build streams: the firms and ties every model and the baseline start from
+    world, state = build(scenario, cfg, Streams(child(seed_sequence(seed), 0)))
     active = np.flatnonzero(np.asarray(state.active))
     rng = np.random.default_rng(seed)
     nodes = (
