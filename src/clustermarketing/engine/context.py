@@ -30,6 +30,8 @@ class Context:
     removed: np.ndarray | None = None
     reference_members: list[np.ndarray] | None = None  # the model arm's members, per period
     member_log: list[np.ndarray] = field(default_factory=list)
+    # per period (profit, active) of the live slots, kept when the analysis needs group profits
+    profit_log: list[tuple[np.ndarray, np.ndarray]] | None = None
     live: World | None = None  # the world restricted to this period's live prefix
     tie_log: sp.csr_matrix | None = None  # log-survival weights of the tie cascade on ``live``
 

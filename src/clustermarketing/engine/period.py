@@ -252,6 +252,8 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     ref = ctx.reference_members
     group = ref[len(ctx.member_log) - 1][: w.n] if ref else eff
     record = period_record(p, ctx=ctx, mkt=mkt, acc=acc, books=books, group=group)
+    if ctx.profit_log is not None:
+        ctx.profit_log.append((books.profit.copy(), state.active.copy()))
     # the economic trend and shocks move next period's market sizes (seed 001)
     state.market_size = state.market_size * np.maximum(
         0.05, 1.0 + w.trend + w.vol * d.normal("size_shock", w.n_markets)
