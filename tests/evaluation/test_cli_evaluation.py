@@ -183,3 +183,16 @@ def test_report_refuses_existing_file_before_running(tmp_path):
     assert r.exit_code == 2 and "already exists" in r.output and out.read_text() == "keep"
     r = run("report", "footwear", "--out", str(tmp_path / "missing" / "r.html"))
     assert r.exit_code == 2 and "does not exist" in r.output
+
+
+def test_recommend_from_compare_out_dir(tmp_path):
+    out = tmp_path / "cmp"
+    r = run("compare", "footwear", *SMALL, "--out", str(out))
+    assert r.exit_code == 0, r.output
+    a = run("recommend", "--from", str(out), "--format", "json", "--perturbations", "100")
+    assert a.exit_code == 0, a.output
+    d = json.loads(a.stdout)
+    assert d["from"] == str(out) and d["scenario"] == "footwear"
+    assert sum(m["p_first"] for m in d["models"].values()) == pytest.approx(1)
+    b = run("recommend", "--from", str(out), "--replicates", "3")
+    assert b.exit_code == 2 and "--from reads a finished comparison" in b.output

@@ -164,15 +164,17 @@ def read_comparison_dir(path: str | Path) -> dict[str, Any]:
         )
     summary = json.loads(summary_path.read_text("utf-8"))
     out: dict[str, Any] = {"summary": summary, "replicate_values": None, "cluster": None}
-    for key, stem in (("replicate_values", "replicate_values"), ("cluster", "cluster")):
-        for ext in ("parquet", "csv"):
-            f = d / f"{stem}.{ext}"
+    for key, stems in (
+        ("replicate_values", ("replicates", "replicate_values")),
+        ("cluster", ("cluster",)),
+    ):
+        for f in (d / f"{stem}.parquet" for stem in stems):
             if f.exists():
-                out[key] = pd.read_parquet(f) if ext == "parquet" else pd.read_csv(f)
+                out[key] = pd.read_parquet(f)
                 break
     if out["replicate_values"] is None:
         raise ClusterMarketingError(
-            f"--from {d}: no replicate_values.parquet; expected the per-replicate values written by "
+            f"--from {d}: no replicates.parquet; expected the per-replicate values written by "
             "compare --out"
         )
     return out
