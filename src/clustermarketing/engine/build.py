@@ -25,8 +25,10 @@ def _lognormal(rng: np.random.Generator, median: float, sigma: float, n: int) ->
     return median * np.exp(sigma * rng.standard_normal(n))
 
 
-def _positive_normal(rng: np.random.Generator, mean: float, sd: float, n: int) -> np.ndarray:
-    return np.maximum(rng.normal(mean, sd, n), 0.05 * abs(mean) + 1e-6)
+def _positive_normal(
+    rng: np.random.Generator, mean: float, sd: float, n: int, floor: float
+) -> np.ndarray:
+    return np.maximum(rng.normal(mean, sd, n), floor * abs(mean) + 1e-6)
 
 
 def _sme_access(scenario: Scenario) -> np.ndarray:
@@ -53,7 +55,9 @@ def _traits(scenario: Scenario, n: int, n0: int, streams: Streams) -> dict[str, 
         "employees": _lognormal(
             g("build.employees"), f.sme_employees.median, f.sme_employees.sigma, n
         ),
-        "base_cost": _positive_normal(g("build.cost"), f.unit_cost.mean, f.unit_cost.sd, n),
+        "base_cost": _positive_normal(
+            g("build.cost"), f.unit_cost.mean, f.unit_cost.sd, n, f.unit_cost_floor
+        ),
         "quality": g("build.quality").normal(f.quality.mean, f.quality.sd, n),
         "mo": g("build.orientation").beta(f.market_orientation.a, f.market_orientation.b, n),
         "growth": g("build.growth").beta(f.growth_propensity.a, f.growth_propensity.b, n),
@@ -158,7 +162,8 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
         tr["base_cost"][:, None] + 1.0 / np.array([m.price_sensitivity for m in mk])[None, :]
     )
     # initial cash: a few periods of an expected gross margin at 60% utilisation
-    margin = 0.6 * capacity * (price_guess[:, 0] - tr["base_cost"])
+    u0 = scenario.demography.initial_utilisation
+    margin = u0 * capacity * (price_guess[:, 0] - tr["base_cost"])
     world = World(
         n=n,
         n_initial=n0,
@@ -210,8 +215,8 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
         neg_benefit=np.zeros(n, dtype=np.int64),
         losses=np.zeros(n, dtype=np.int64),
         price=price_guess.copy(),
-        output=0.6 * capacity,
-        revenue=0.6 * capacity * price_guess[:, 0],
+        output=u0 * capacity,
+        revenue=u0 * capacity * price_guess[:, 0],
         profit=np.zeros(n),
         net_benefit=np.zeros(n),
         payoff=np.zeros(n),

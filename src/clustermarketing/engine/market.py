@@ -55,13 +55,14 @@ def _promotion(
     """Utility from promotion and customer acquisition: total and the pooled (member) part."""
     own = np.zeros(eff.size)
     pooled = 0.0
+    scale = plan.scale
     k_members = max(1, int(eff.sum()))
     for name in ("customer_acquisition", "sales_promotion"):
         j = F_INDEX[name]
-        own += plan.effect[j] * np.log1p(plan.alone_x(j) / 1000.0)
+        own += plan.effect[j] * np.log1p(plan.alone_x(j) / scale)
         if plan.pooled[j]:
             mult = multiplier.get(name, 1.0)
-            pooled += mult * plan.effect[j] * np.log1p(plan.X_eff[j] / 1000.0 / np.sqrt(k_members))
+            pooled += mult * plan.effect[j] * np.log1p(plan.X_eff[j] / scale / np.sqrt(k_members))
     club = np.where(eff, pooled, 0.0)
     return own + club, club
 

@@ -76,6 +76,14 @@ class FirmsConfig(BaseModel):
         50.0, "capacity per employee", unit="units/person/period", seed="choice", gt=0
     )
     unit_cost: Normal = P(Normal(), "production unit cost of an SME", unit="CU/unit")
+    unit_cost_floor: float = P(
+        0.05,
+        "draws of unit cost are truncated below at this share of the mean",
+        unit="share of mean",
+        seed="choice",
+        gt=0,
+        le=1,
+    )
     leader_cost_advantage: float = P(
         0.1, "relative unit-cost advantage of leaders (scale)", seed="000", ge=0, lt=1
     )
