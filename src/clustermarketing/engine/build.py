@@ -82,6 +82,36 @@ def _traits(scenario: Scenario, n: int, n0: int, rng: np.random.Generator) -> di
     return tr
 
 
+def _calibrated(
+    df: pd.DataFrame,
+    scenario: Scenario,
+    xi: np.ndarray,
+    market_cost: np.ndarray,
+    tr: dict[str, np.ndarray],
+) -> None:
+    """Apply a firms CSV's calibrated ``taste_<market>`` and ``unit_cost_<market>`` columns.
+
+    ``taste_<m>`` replaces the drawn taste ξ_im; ``unit_cost_<m>`` is the firm's full marginal
+    cost of a unit sold in market m, stored as the difference to what the engine would charge
+    there (``unit_cost`` + the distribution cost outside the home market), so that the cost in
+    the pricing game is exactly the calibrated one. Blank cells keep the defaults. Written by
+    ``clustermarketing calibrate demand --scenario-out`` (docs/calibration.md).
+    """
+    n0 = len(df)
+    for j, mk in enumerate(scenario.markets):
+        taste = f"taste_{mk.name}"
+        if taste in df.columns:
+            v = pd.to_numeric(df[taste], errors="coerce").to_numpy(float)
+            given = np.isfinite(v)
+            xi[:n0, j][given] = v[given]
+        cost = f"unit_cost_{mk.name}"
+        if cost in df.columns:
+            v = pd.to_numeric(df[cost], errors="coerce").to_numpy(float)
+            given = np.isfinite(v)
+            dist = scenario.demand.distribution_cost if j > 0 else 0.0
+            market_cost[:n0, j][given] = v[given] - tr["base_cost"][:n0][given] - dist
+
+
 def _ties(
     scenario: Scenario, n: int, n0: int, rng: np.random.Generator
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -132,6 +162,10 @@ def build(scenario: Scenario, model: ModelConfig, rng: np.random.Generator) -> t
     mk = scenario.markets
     tr = _traits(scenario, n, n0, rng)
     xi = rng.normal(0.0, scenario.firms.taste_sd, size=(n, len(mk)))
+    market_cost = np.zeros((n, len(mk)))
+    if scenario.firms.source == "csv":
+        assert scenario.firms.csv is not None
+        _calibrated(read_firms_csv(scenario.firms.csv, scenario), scenario, xi, market_cost, tr)
     # ties last: scenarios that differ only in their ties share every other draw
     strong, weak = _ties(scenario, n, n0, rng)
     capacity = tr["employees"] * scenario.firms.productivity
@@ -167,6 +201,7 @@ def build(scenario: Scenario, model: ModelConfig, rng: np.random.Generator) -> t
         mo=tr["mo"],
         growth=tr["growth"],
         xi=xi,
+        market_cost=market_cost,
         own_channel=capacity * scenario.firms.channel_ratio,
         init_access=tr["access"],
         init_cash=_initial_cash(scenario.firms.initial_cash_periods * margin, tr.get("cash"), n0),

@@ -25,6 +25,7 @@ WORLD_FIRM_FIELDS = (
     "mo",
     "growth",
     "xi",
+    "market_cost",
     "own_channel",
     "init_access",
     "init_cash",

@@ -89,7 +89,8 @@ def clear_market(
     dist[1:] = sc.demand.distribution_cost
     firm_cost = unit_cost + np.where(eff, fee, 0.0)
     scale = np.where(eff, 1.0 / (1.0 - min(commission, 0.99)), 1.0)
-    cost = (firm_cost[fi] + dist[fm]) * scale[fi]
+    extra = dist[fm] + w.market_cost.ravel()[flat]  # distribution (+ calibrated market cost)
+    cost = (firm_cost[fi] + extra) * scale[fi]
     free_rider = eff & ~state.contributes
     brand_user = eff & model.uses_regional_brand
     q_eff = state.quality - np.where(
@@ -148,7 +149,7 @@ def clear_market(
         converged=sol.converged,
         units=np.bincount(fi, weights=sales, minlength=n),
         revenue=np.bincount(fi, weights=sol.price * sales, minlength=n),
-        distribution=np.bincount(fi, weights=sales * dist[fm], minlength=n),
+        distribution=np.bincount(fi, weights=sales * extra, minlength=n),
         unit_cost=unit_cost,
         commission=commission,
         free_rider=free_rider,

@@ -39,7 +39,8 @@ class World:
     base_cost: np.ndarray  # (n,) CU/unit
     mo: np.ndarray  # (n,) market orientation
     growth: np.ndarray  # (n,) manager growth propensity
-    xi: np.ndarray  # (n, M) taste shocks
+    xi: np.ndarray  # (n, M) taste shocks (drawn, or given by a firms CSV's taste_<market>)
+    market_cost: np.ndarray  # (n, M) extra cost per unit sold in a market (unit_cost_<market>)
     own_channel: np.ndarray  # (n,) initial own channel capacity
     init_access: np.ndarray  # (n, M) bool
     init_cash: np.ndarray  # (n,)
