@@ -351,6 +351,9 @@ def _collect(results: Any, data: ProductData, spec: DemandSpec, converged: bool)
     )
     if "size" in f.columns:
         rows["size"] = f["size"].to_numpy(float)
+    for c in data.characteristics:  # kept for predictions in markets not estimated
+        if c not in rows.columns:
+            rows[c] = pd.to_numeric(data.raw[c]).to_numpy(float)
     zd = np.asarray(results.problem.products.ZD)
     n_params = len(labels) + (1 if spec.nest else 0)
     dof = int(zd.shape[1] - n_params)
