@@ -247,7 +247,8 @@ def validate_demand(
 
 
 def html_report(report: ValidationReport, title: str, provenance: dict[str, Any]) -> str:
-    """A self-contained HTML page: error table, observed-vs-simulated plots (inline SVG)."""
+    """A self-contained HTML page: error table, observed-vs-simulated plots (inline PNG)."""
+    import base64
     import html
     import io
     import json
@@ -271,11 +272,11 @@ def html_report(report: ValidationReport, title: str, provenance: dict[str, Any]
         ax.set_title(f"{what}: observed vs engine Nash equilibrium")
         ax.legend(fontsize=8)
     fig.tight_layout()
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
     plt.close(fig)
-    svg = buf.getvalue()
-    svg = svg[svg.index("<svg") :]
+    png = base64.b64encode(buf.getvalue()).decode("ascii")
+    img = f'<img alt="observed vs simulated prices and shares" src="data:image/png;base64,{png}">'
     table = report.errors.to_html(index=False, float_format=lambda v: f"{v:.6g}", border=0)
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in report.notes)
     held = ", ".join(report.holdout_markets) or "none"
@@ -293,7 +294,7 @@ cost but no firm-market taste or cost; <b>held-out</b>: markets set aside (share
 and predicted. MAE = mean absolute error, MRE = mean relative error |sim − obs| / obs.</p>
 {table}
 <ul>{notes}</ul>
-{svg}
+{img}
 <h2>Provenance</h2><pre>{html.escape(json.dumps(provenance, indent=2, default=str))}</pre>
 </body></html>
 """
