@@ -116,11 +116,13 @@ def herfindahl(lq: pd.DataFrame) -> dict[str, pd.Series]:
     ``industry``: concentration of each industry across regions, Σ_r (e_ri/e_i)²;
     ``region``: specialisation of each region across industries, Σ_i (e_ri/e_r)².
     """
+
+    def hhi(s: pd.Series) -> float:  # NaN where the total is 0 (no shares to square)
+        return float((s**2).sum(min_count=1))
+
     return {
-        "industry": lq.groupby("industry")["share_of_industry"].apply(
-            lambda s: float((s**2).sum())
-        ),
-        "region": lq.groupby("region")["share_of_region"].apply(lambda s: float((s**2).sum())),
+        "industry": lq.groupby("industry")["share_of_industry"].apply(hhi),
+        "region": lq.groupby("region")["share_of_region"].apply(hhi),
     }
 
 
