@@ -155,7 +155,7 @@ class LogNormalFit:
     mu_se: float  # s.e. of μ̂ = σ̂ / √n
     sigma_se: float  # s.e. of σ̂ = σ̂ / √(2n)
     ks: float  # Kolmogorov–Smirnov distance to the fitted distribution
-    ks_p: float  # Lilliefors p-value (parameters estimated)
+    ks_p: float  # Lilliefors p-value (parameters estimated); tests need n ≥ 4, else NaN
     ad: float  # Anderson–Darling statistic of ln e against the normal (parameters estimated)
     ad_p: float  # its p-value (NaN with SciPy < 1.17)
 
@@ -181,13 +181,15 @@ def fit_lognormal(x: np.ndarray) -> LogNormalFit:
     mu, sigma = float(logx.mean()), float(logx.std(ddof=0))
     if sigma <= 0:
         raise CalibrationError("firm sizes: every firm has the same size; expected a spread")
-    ks, ks_p = lilliefors(logx, dist="norm", pvalmethod="table")
-    try:  # SciPy ≥ 1.17: p-value interpolated from Stephens' tables
-        ad = stats.anderson(logx, dist="norm", method="interpolate")
-        ad_p = float(ad.pvalue)
-    except TypeError:  # older SciPy: statistic only
-        ad = stats.anderson(logx, dist="norm")
-        ad_p = float("nan")
+    ks = ks_p = ad_stat = ad_p = float("nan")
+    if x.size >= 4:  # the tables of both tests start at 4 observations
+        ks, ks_p = lilliefors(logx, dist="norm", pvalmethod="table")
+        try:  # SciPy ≥ 1.17: p-value interpolated from Stephens' tables
+            ad = stats.anderson(logx, dist="norm", method="interpolate")
+            ad_p = float(ad.pvalue)
+        except TypeError:  # older SciPy: statistic only
+            ad = stats.anderson(logx, dist="norm")
+        ad_stat = float(ad.statistic)
     n = x.size
     return LogNormalFit(
         n=n,
@@ -197,7 +199,7 @@ def fit_lognormal(x: np.ndarray) -> LogNormalFit:
         sigma_se=float(sigma / np.sqrt(2 * n)),
         ks=float(ks),
         ks_p=float(ks_p),
-        ad=float(ad.statistic),
+        ad=ad_stat,
         ad_p=ad_p,
     )
 
