@@ -98,6 +98,6 @@ def test_tie_degrees_merge_duplicates_and_prefer_strong() -> None:
     assert out["strong"]["ties"] == 2  # 1–2 (twice) and 2–3
     assert out["weak"]["ties"] == 2  # 1–3 and 3–4
     assert out["strong"]["mean_degree"] == pytest.approx(4 / 5)
-    assert out["strong"]["isolated_share"] == pytest.approx(3 / 5)
+    assert out["strong"]["isolated_share"] == pytest.approx(2 / 5)  # firm 4 and the unlisted firm
     with pytest.raises(CalibrationError, match="'kind': got 'close'"):
         tie_degrees(edges.assign(kind="close"))
