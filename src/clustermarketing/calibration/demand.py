@@ -116,14 +116,15 @@ class DemandEstimate:
 
 
 def estimate_demand(
-    df: pd.DataFrame, spec: DemandSpec | None = None, **options: Any
+    df: pd.DataFrame, spec: DemandSpec | None = None, *, where: str = "products", **options: Any
 ) -> DemandEstimate:
     """Estimate plain or nested logit demand on product–market data with pyblp.
 
     ``spec`` (or keyword options with the same names: ``market``, ``firm``, ``product``,
     ``price``, ``share``, ``units``, ``size``, ``characteristics``, ``absorb``, ``instruments``,
     ``nest``, ``gmm``, ``max_iterations``, ``rho_start``) names the columns. Bad data, collinear
-    instruments and non-convergence raise :class:`CalibrationError` with one clear line.
+    instruments and non-convergence raise :class:`CalibrationError` with one clear line that
+    starts with ``where`` (the data's name).
 
     >>> import pandas as pd, pyblp
     >>> nevo = pd.read_csv(pyblp.data.NEVO_PRODUCTS_LOCATION)
@@ -147,8 +148,8 @@ def estimate_demand(
         raise CalibrationError(f"--gmm: got {spec.gmm!r}; expected '1s' or '2s'")
     if spec.max_iterations < 1:
         raise CalibrationError(f"--max-iterations: got {spec.max_iterations}; expected ≥ 1")
-    data = check_products(df, spec)
-    return _estimate(data, spec)
+    data = check_products(df, spec, where=where)
+    return _estimate(data, spec, where=where)
 
 
 @contextlib.contextmanager

@@ -268,10 +268,9 @@ def demand_command(
             max_iterations=max_iterations,
             rho_start=rho_start,
         )
-        stderr.print(
-            f"estimating {spec.model.replace('_', ' ')} demand on {products} …", highlight=False
-        )
-        est = estimate_demand(df, spec)
+        if stderr.is_terminal:  # progress for people; logs and pipes get only results
+            stderr.print(f"estimating {spec.model.replace('_', ' ')} demand on {products} …")
+        est = estimate_demand(df, spec, where=products.name)
         emp = None
         if employees is not None:
             emp = _employment_by_product(df, spec, employees, products.name)
@@ -674,10 +673,8 @@ def validate_command(
                 f"{prov_path}: not a calibrate demand provenance file ({e})"
             ) from None
         df = read_table(str(data))
-        stderr.print(
-            f"re-simulating {len(sc.markets)} markets; holdout {holdout:g} (seed {seed}) …",
-            highlight=False,
-        )
+        if stderr.is_terminal:
+            stderr.print(f"re-simulating {len(sc.markets)} markets, holdout {holdout:g} …")
         report = validate_demand(sc, df, spec, holdout=holdout, seed=seed, data_name=data.name)
         prov = _provenance(
             "calibrate validate",
