@@ -141,10 +141,11 @@ def _demand_tables(est: Any, per_row: bool) -> None:
         f"{n['rows']} / {n['markets']} / {n['products']} / {n['firms']}",
         "",
     )
+    zs = est.instruments
     t.add_row(
         "excluded instruments",
-        str(len(est.instruments)),
-        ", ".join(est.instruments[:4]) + (", …" if len(est.instruments) > 4 else ""),
+        str(len(zs)),
+        zs[0] if len(zs) == 1 else f"{zs[0]} … {zs[-1]}",
     )
     t.add_row("first-stage F (price)", _g(f["first_stage_f"], 5), "weak instruments below ~10")
     t.add_row(
