@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from clustermarketing.engine.build import build
+from clustermarketing.engine.streams import Streams
 from clustermarketing.errors import ScenarioError
 from clustermarketing.scenario import load_scenario
 
@@ -28,13 +29,15 @@ def test_tastes_and_market_costs_replace_the_defaults(tmp_path) -> None:
         ",access_far,taste_home,taste_far,unit_cost_far",
         ["a,10,5,1,main,0.5,0.5,0,1,0.3,-0.7,8.0", "b,10,6,1,main,0.5,0.5,0,0,,,"],
     )
-    w, _ = build(sc, sc.model_config_for("independent"), np.random.default_rng(3))
+    w, _ = build(sc, sc.model_config_for("independent"), Streams(np.random.SeedSequence(3)))
     assert w.xi[0, 0] == 0.3 and w.xi[0, 1] == -0.7
     # a blank keeps the drawn taste (same draw as without the column)
     sc_plain = scenario(
         tmp_path, ",access_far", ["a,10,5,1,main,0.5,0.5,0,1", "b,10,6,1,main,0.5,0.5,0,0"]
     )
-    w0, _ = build(sc_plain, sc_plain.model_config_for("independent"), np.random.default_rng(3))
+    w0, _ = build(
+        sc_plain, sc_plain.model_config_for("independent"), Streams(np.random.SeedSequence(3))
+    )
     assert w.xi[1, 0] == w0.xi[1, 0] and w.xi[1, 1] == w0.xi[1, 1]
     # full cost in market far = unit_cost + distribution + market cost = 8.0 exactly
     assert w.base_cost[0] + 0.5 + w.market_cost[0, 1] == pytest.approx(8.0)

@@ -29,6 +29,7 @@ import pandas as pd
 from clustermarketing.calibration.data import CalibrationError, DemandSpec, check_products
 from clustermarketing.engine.build import build
 from clustermarketing.engine.pricing import solve_packed
+from clustermarketing.engine.streams import Streams, child
 from clustermarketing.scenario.inputs import read_firms_csv
 from clustermarketing.scenario.schema import Scenario
 
@@ -45,8 +46,9 @@ def resimulate(
     firm-market detail (ξ = 0, market costs = 0): the prediction from firm-level traits alone.
     """
     model = scenario.model_config_for("independent")
-    ss = np.random.SeedSequence(scenario.seed, spawn_key=(0, 0))
-    world, state = build(scenario, model, np.random.Generator(np.random.PCG64(ss)))
+    # the build streams of replicate 0 of a run with the scenario's seed (as SteadyCluster)
+    streams = Streams(child(np.random.SeedSequence(scenario.seed), 0))
+    world, state = build(scenario, model, streams)
     n0 = world.n_initial
     ids: list[str] = [str(i) for i in range(n0)]
     if scenario.firms.source == "csv":
