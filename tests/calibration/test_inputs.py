@@ -113,3 +113,18 @@ def test_fuzzed_csv_is_accepted_clean_or_rejected_clearly(rows, drop) -> None:
     assert (f.groupby("market")["share"].sum() < 1).all()
     assert (f.groupby("market").size() >= 2).all()
     assert not f.duplicated(["market", "product"]).any()
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(alphabet='mfpsz0,.-e1234567890\n"ab ', max_size=200))
+def test_fuzzed_csv_text_reads_and_checks_cleanly(tmp_path, text) -> None:
+    from clustermarketing.calibration.data import read_table
+
+    path = tmp_path / "p.csv"
+    path.write_text(text)
+    try:
+        check_products(read_table(str(path)), SPEC)
+    except CalibrationError as e:
+        assert str(e) and "\n" not in str(e) and "Traceback" not in str(e)

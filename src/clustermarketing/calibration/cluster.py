@@ -96,7 +96,7 @@ def location_quotients(
     >>> df = pd.DataFrame({"region": ["A", "A", "B", "B"], "industry": ["shoes", "food"] * 2,
     ...                    "employees": [300, 100, 100, 500]})
     >>> location_quotients(df)["lq"].round(3).tolist()
-    [2.5, 0.556, 0.556, 1.389]
+    [1.875, 0.417, 0.417, 1.389]
     """
     e = _employment(df, region, industry, employees, where)
     total = e["employees"].sum()
