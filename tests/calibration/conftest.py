@@ -20,3 +20,9 @@ def nevo_logit(nevo):
     from clustermarketing.calibration import estimate_demand
 
     return estimate_demand(nevo, product="product_ids", absorb=("product_ids",))
+
+
+@pytest.fixture(scope="session")
+def nevo_small(nevo) -> pd.DataFrame:
+    """The first 30 markets (720 rows): the same data, for the slower end-to-end tests."""
+    return nevo[nevo["market_ids"].isin(nevo["market_ids"].unique()[:30])].reset_index(drop=True)
