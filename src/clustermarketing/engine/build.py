@@ -97,6 +97,36 @@ def _traits(scenario: Scenario, n: int, n0: int, streams: Streams) -> dict[str, 
     return tr
 
 
+def _calibrated(
+    df: pd.DataFrame,
+    scenario: Scenario,
+    xi: np.ndarray,
+    market_cost: np.ndarray,
+    tr: dict[str, np.ndarray],
+) -> None:
+    """Apply a firms CSV's calibrated ``taste_<market>`` and ``unit_cost_<market>`` columns.
+
+    ``taste_<m>`` replaces the drawn taste ξ_im; ``unit_cost_<m>`` is the firm's full marginal
+    cost of a unit sold in market m, stored as the difference to what the engine would charge
+    there (``unit_cost`` + the distribution cost outside the home market), so that the cost in
+    the pricing game is exactly the calibrated one. Blank cells keep the defaults. Written by
+    ``clustermarketing calibrate demand --scenario-out`` (docs/calibration.md).
+    """
+    n0 = len(df)
+    for j, mk in enumerate(scenario.markets):
+        taste = f"taste_{mk.name}"
+        if taste in df.columns:
+            v = pd.to_numeric(df[taste], errors="coerce").to_numpy(float)
+            given = np.isfinite(v)
+            xi[:n0, j][given] = v[given]
+        cost = f"unit_cost_{mk.name}"
+        if cost in df.columns:
+            v = pd.to_numeric(df[cost], errors="coerce").to_numpy(float)
+            given = np.isfinite(v)
+            dist = scenario.demand.distribution_cost if j > 0 else 0.0
+            market_cost[:n0, j][given] = v[given] - tr["base_cost"][:n0][given] - dist
+
+
 def _ties(
     scenario: Scenario, n: int, n0: int, streams: Streams
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -151,6 +181,10 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
     mk = scenario.markets
     tr = _traits(scenario, n, n0, streams)
     xi = streams.build_gen("build.taste").normal(0.0, scenario.firms.taste_sd, size=(n, len(mk)))
+    market_cost = np.zeros((n, len(mk)))
+    if scenario.firms.source == "csv":
+        assert scenario.firms.csv is not None
+        _calibrated(read_firms_csv(scenario.firms.csv, scenario), scenario, xi, market_cost, tr)
     # scenarios that differ only in their ties share every other draw (own streams)
     strong, weak = _ties(scenario, n, n0, streams)
     capacity = tr["employees"] * scenario.firms.productivity
@@ -187,6 +221,7 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
         mo=tr["mo"],
         growth=tr["growth"],
         xi=xi,
+        market_cost=market_cost,
         own_channel=capacity * scenario.firms.channel_ratio,
         init_access=tr["access"],
         init_cash=_initial_cash(scenario.firms.initial_cash_periods * margin, tr.get("cash"), n0),

@@ -87,7 +87,8 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
     dist[1:] = sc.demand.distribution_cost
     firm_cost = unit_cost + np.where(eff, fee, 0.0)
     scale = np.where(eff, 1.0 / (1.0 - min(commission, 0.99)), 1.0)
-    cost = (firm_cost[fi] + dist[fm]) * scale[fi]
+    extra = dist[fm] + w.market_cost.ravel()[flat]  # distribution (+ calibrated market cost)
+    cost = (firm_cost[fi] + extra) * scale[fi]
     q_eff = state.quality - hooks.call("quality_shortfall", p, 0.0)
     promo, club = _promotion(plan, eff, hooks.call("promotion_multiplier", p, {}))
     regional = hooks.call("brand_utility", p, np.zeros(n))
@@ -138,7 +139,7 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
         converged=sol.converged,
         units=np.bincount(fi, weights=sales, minlength=n),
         revenue=np.bincount(fi, weights=sol.price * sales, minlength=n),
-        distribution=np.bincount(fi, weights=sales * dist[fm], minlength=n),
+        distribution=np.bincount(fi, weights=sales * extra, minlength=n),
         unit_cost=unit_cost,
         commission=commission,
         free_rider=eff & ~state.contributes,

@@ -59,7 +59,9 @@ class FirmsConfig(BaseModel):
     csv: Path | None = P(
         None,
         "CSV of real firms; columns employees, unit_cost, quality, segment, "
-        "market_orientation, growth_propensity, leader (0/1), and optionally cash, access_<market>",
+        "market_orientation, growth_propensity, leader (0/1), and optionally cash, id, "
+        "access_<market> (0/1), taste_<market> (ξ, utils) and unit_cost_<market> (CU/unit) "
+        "— the last two written by `calibrate demand --scenario-out`",
     )
     count: int = P(
         200, "number of firms at t=0 (leaders included)", unit="firms", ge=1, le=5_000_000
