@@ -32,15 +32,18 @@ def test_pooled_costs_fully_allocated_and_cash_balances(model: str) -> None:
     sc = small("optoelectronics")
     _, st, ctx = world_state(sc, model)
     for _ in range(10):
-        reserve_before = st.reserve
         cash_before = st.cash.copy()
         rec = step(st, ctx)
-        # the cooperative's budget: every CU of pooled cost is paid by members, subsidy, fees or fines
-        income = rec["subsidy"] + rec["fees"] + rec["fines"] + reserve_before
-        assert rec["allocated_cost"] == pytest.approx(rec["to_allocate"], rel=1e-9, abs=1e-6)
-        assert rec["pooled_cost"] + rec["reserve"] == pytest.approx(
+        # the cooperative's budget balances every period: every CU of pooled cost is paid by
+        # subsidies, fines, dues and allocated shares, and a surplus is rebated (nothing carried)
+        income = rec["subsidy"] + rec["fees"] + rec["fines"]
+        assert rec["allocated_cost"] == pytest.approx(
+            rec["to_allocate"] - rec["rebate"], rel=1e-9, abs=1e-6
+        )
+        assert rec["pooled_cost"] == pytest.approx(
             rec["allocated_cost"] + income, rel=1e-9, abs=1e-6
         )
+        assert rec["rebate"] == 0.0 or rec["to_allocate"] == 0.0
         # cash flows: change of cash equals the period's profit, firm by firm (entrants excepted:
         # they arrive with their own starting cash)
         incumbent = st.born != st.t - 1

@@ -93,4 +93,4 @@ def test_any_allocation_rule_plugs_in(rule: str) -> None:
     sc = small("footwear", f"model.function_interest.rule={rule}", firms=40)
     r = cm.simulate(sc, model="collective_mark", replicates=1, periods=4)
     c = r.cluster[r.cluster.arm == "model"]
-    assert np.allclose(c.allocated_cost, c.to_allocate)
+    assert np.allclose(c.allocated_cost, c.to_allocate - c.rebate)

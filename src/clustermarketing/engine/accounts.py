@@ -1,11 +1,15 @@
 """Costs, the cooperative's budget, allocation, sanctions and membership value (MODEL.md §6.6).
 
-The cooperative's budget balances every period: the pooled cost (pooled functions, coordination
-per structure link scaled by distrust, markets it opens, mechanisms' costs such as a fair) is met first by institutions'
-subsidies, members' per-unit fees, fines and last period's reserve; the rest is split among the
-contributing members by the function–interest rule (any rule of
-:mod:`clustermarketing.games.cooperative.allocation`: equal, proportional, dues, commission,
-Shapley, nucleolus); a surplus is carried as reserve. Free-riders are detected with the
+**Contributions are private costs** (seed 000's function–interest mechanism, "no free dinner").
+A contributing member pays its dues (``contract.per_unit_fee`` per unit sold) and its share of
+the rest of the pooled cost under the function–interest rule (equal, proportional, dues,
+commission, Shapley, nucleolus — :mod:`clustermarketing.games.cooperative.allocation`); a
+free-rider withholds both while it keeps the non-excluded benefits (club promotion, the regional
+brand, the cooperative's markets and channel, sourcing), so without monitoring, sanctions and
+norms free-riding pays. The pooled cost (pooled functions, coordination per structure link
+scaled by distrust, markets the cooperative opens, mechanisms' costs such as a fair) is met by
+institutions' subsidies, fines, dues and the allocated shares; the budget balances every period:
+a surplus is rebated to the contributors, nothing is carried. Free-riders are detected with the
 probability the structure, the hub institution and contract enforcement give, fined, and
 excluded with probability ``regulation.exclusion``.
 """
@@ -30,7 +34,7 @@ class Accounts:
     production: np.ndarray
     overhead: np.ndarray  # fixed operating cost
     own_marketing: np.ndarray  # own functions + market entry
-    share: np.ndarray  # allocated pooled cost
+    share: np.ndarray  # allocated pooled cost, net of the rebate of a surplus
     fees: np.ndarray
     transaction: np.ndarray
     contracting: np.ndarray
@@ -42,7 +46,7 @@ class Accounts:
     coordination: float
     subsidy: float
     to_allocate: float
-    reserve: float  # the cooperative's surplus carried to next period
+    rebate: float  # surplus returned to the contributors this period (CU)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class OperatingCosts:
 
     production: np.ndarray  # unit cost × units + distribution
     overhead: np.ndarray  # fixed operating cost of active firms
-    fees: np.ndarray  # per-unit fees of effective members
+    fees: np.ndarray  # per-unit fees (dues) of contributing members
     transaction: np.ndarray  # per-unit transaction cost through the cooperative, × (1 − trust)
     contracting: np.ndarray  # contract upkeep of effective members, × (1 − trust)
     commission: np.ndarray  # commission on members' revenue
@@ -69,7 +73,8 @@ def operating_costs(p: Period, *, mkt: Market) -> OperatingCosts:
     return OperatingCosts(
         production=mkt.unit_cost * units + mkt.distribution,
         overhead=np.where(state.active, sc.firms.overhead_per_employee * w.employees, 0.0),
-        fees=model.contract.per_unit_fee * member_units,
+        # dues per unit: part of a member's contribution, withheld by a free-rider
+        fees=model.contract.per_unit_fee * np.where(p.contrib, units, 0.0),
         transaction=sc.trust.transaction_cost * (1.0 - state.trust) * member_units,
         contracting=np.where(eff, model.contract.contracting_cost * (1.0 - state.trust), 0.0),
         commission=np.where(eff, mkt.commission * revenue, 0.0),
@@ -90,7 +95,7 @@ def coordination_cost(p: Period) -> float:
 def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Accounts:
     """Charge every cost and run the cooperative's budget.
 
-    Pure: the new reserve is ``Accounts.reserve``; the sequencer adds ``profit`` to cash.
+    Pure: the sequencer adds ``profit`` to cash.
     """
     state, w, model, structure, plan = p.state, p.world, p.model, p.structure, p.plan
     eff, contrib, d = p.eff, p.contrib, p.draws
@@ -112,11 +117,15 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
     pooled_total = (
         float(plan.pooled_cost.sum()) + coord + hooks.call("pooled_cost", p, 0.0) + acc.coop_entry
     )
+    payers = np.flatnonzero(contrib)
+    fine_income = float(fines.sum())
+    if coop and not payers.size:
+        # nobody contributes: the cooperative does only what subsidies and fines pay for
+        pooled_total = min(pooled_total, w.subsidy + fine_income) if eff.any() else 0.0
     subsidy = min(w.subsidy, pooled_total) if coop and eff.any() else 0.0
-    income = subsidy + float(fees.sum()) + float(fines.sum()) + state.reserve
-    to_allocate = max(0.0, pooled_total - income)
+    fee_income = float(fees.sum())
+    to_allocate = max(0.0, pooled_total - subsidy - fine_income - fee_income)
     share = np.zeros(n)
-    payers = np.flatnonzero(contrib) if contrib.any() else np.flatnonzero(eff)
     if to_allocate > 0 and payers.size:
         x_pay = plan.output[payers][:, None] * plan.intensity[None, :]
         problem = AllocationProblem(
@@ -132,7 +141,17 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
             seed=d.integer_seed("allocation"),
         )
         share[payers] = allocate(model.function_interest.rule, problem)
-    reserve = max(0.0, income - pooled_total) if coop else 0.0
+    # a surplus (fees and fines above the cost) is returned to the contributors pro rata to the
+    # fees they paid (equally if they paid none): the budget balances every period, nothing is
+    # hoarded
+    surplus = max(0.0, subsidy + fine_income + fee_income - pooled_total)
+    rebate = np.zeros(n)
+    if surplus > 0:
+        # to the contributors (pro rata to their dues), or, if nobody contributed, to the members
+        takers = payers if payers.size else np.flatnonzero(eff)
+        base = fees[takers] if fee_income > 0 else np.ones(takers.size)
+        rebate[takers] = surplus * base / base.sum()
+    share -= rebate
     own_marketing = plan.own_cost + acc.entry_paid
     profit = (
         revenue
@@ -162,34 +181,5 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
         coordination=coord,
         subsidy=subsidy,
         to_allocate=to_allocate,
-        reserve=reserve,
+        rebate=float(rebate.sum()),
     )
-
-
-def membership_value(p: Period, *, mkt: Market, books: Accounts) -> np.ndarray:
-    """What each member would lose by marketing alone, net of what membership costs it.
-
-    Benefit = the own-function spending the cooperative saves it (within its budget) + the
-    margin on the units it sells thanks to the cooperative (in markets it reaches only through
-    the cooperative, all of them; elsewhere the logit loss ``1 − e^{−Δ}/(1 − s + s e^{−Δ})`` of
-    removing the member utility Δ) + the cost saving of internal sourcing.
-    """
-    w, plan, eff = p.world, p.plan, p.eff
-    n = w.n
-    margin_unit = np.divide(
-        mkt.revenue - books.production, mkt.units, out=np.zeros(n), where=mkt.units > 0
-    )
-    e_m = np.exp(-mkt.member_boost)
-    keep = e_m / (1.0 - mkt.share + mkt.share * e_m)
-    lost = np.where(mkt.only_coop, mkt.sales, mkt.sales * (1.0 - keep))
-    lost_units = np.bincount(mkt.firm, weights=lost, minlength=n)
-    benefit = plan.saved + margin_unit * lost_units + (w.base_cost - mkt.unit_cost) * mkt.units
-    paid = (
-        books.share
-        + books.fees
-        + books.transaction
-        + books.contracting
-        + books.commission
-        + books.fines
-    )
-    return np.where(eff, benefit - paid, 0.0)

@@ -60,21 +60,28 @@ def update_membership(
     published: bool,
     u: np.ndarray,
 ) -> Membership:
-    """Leavers and joiners this period."""
+    """Leavers and joiners this period, from last period's value of membership.
+
+    A member leaves after ``leave_after`` periods in a row in which it would have earned more
+    outside (:mod:`.deviation`). A non-member that knows what membership brings — it has a member
+    among its ties, or the structure's centre publishes the cooperative's results — joins with
+    probability ``join_rate · max(0, tanh(g_i · V_i / decision_scale))`` where ``V_i`` is the
+    profit it would have gained by being a member and ``g_i`` its manager's growth propensity
+    (seed 001: growth-seeking managers cooperate more readily, stability-seeking ones hesitate).
+    """
     cfg = sc.membership
     leave = state.member & (state.neg_benefit >= cfg.leave_after)
     member = state.member & ~leave
     contributes = state.contributes & member
     neg_benefit = np.where(leave, 0, state.neg_benefit)
     m = member.astype(float)
-    obs_n = world.ties @ m
-    obs_sum = world.ties @ (m * state.net_benefit)
-    expected = np.divide(obs_sum, obs_n, out=np.zeros_like(obs_sum), where=obs_n > 0)
+    informed = (world.ties @ m) > 0
     if published and member.any():
-        mean_nb = float(state.net_benefit[member].mean())
-        expected = np.where(obs_n > 0, expected, mean_nb)
-    p = cfg.join_rate * np.maximum(0.0, np.tanh(world.growth * expected / cfg.decision_scale))
-    join = state.active & ~member & quality_ok & (u < p)
+        informed = np.ones_like(informed)
+    p = cfg.join_rate * np.maximum(
+        0.0, np.tanh(world.growth * state.join_value / cfg.decision_scale)
+    )
+    join = state.active & ~member & quality_ok & informed & (u < p)
     # a new member starts with its committed contribution
     return Membership(
         member | join, contributes | join, neg_benefit, int(join.sum()), int(leave.sum())

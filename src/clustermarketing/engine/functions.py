@@ -1,10 +1,13 @@
 """Who runs which marketing function, at what activity and cost (MODEL.md §3).
 
-Activity ``x_if = intensity_f × output_i`` (last period). Alone, a firm spends a marketing budget
-of ``affordability × revenue_i`` (last period): it runs the functions the cooperative does not
-cover for it, cheapest fixed cost first, as long as the cumulative cost fits the budget. SMEs
-cannot carry the fixed costs of every function, which is the weakness cooperation lifts (seed
-000, advantage 1): a member whose brand building is pooled can spend its budget on the rest. Pooled, the cooperative runs f once on ``X_f = Σ_{contributors} x_if``
+Activity ``x_if = intensity_f × output_i`` (last period). Own marketing follows the
+percentage-of-sales heuristic managers use (a budget of ``affordability × revenue_i`` of last
+period): the firm plans the functions it would run alone, cheapest fixed cost first, as long as
+the cumulative cost fits the budget. A member drops from that plan the functions the cooperative
+runs for it and does **not** re-spend the freed budget on others, so cooperation lowers own
+spending instead of reshuffling it. SMEs cannot carry the fixed costs of every function, which
+is the weakness cooperation lifts (seed 000, advantage 1): through the cooperative they get
+functions they could never run alone. Pooled, the cooperative runs f once on ``X_f = Σ_{contributors} x_if``
 at cost ``F_f + c_f X_f^θ_f``; a chain structure caps the activity at its weakest unit.
 """
 
@@ -27,11 +30,12 @@ class FunctionPlan:
     output: np.ndarray  # (n,) last period's output, the base of every activity
     intensity: np.ndarray  # (F,) activity per unit of output
     alone: np.ndarray  # (F, n) bool: firm runs function f alone
+    outside: np.ndarray  # (F, n) bool: what it would run alone outside the cooperative
     pooled: np.ndarray  # (F,) bool the cooperative runs it
     X: np.ndarray  # (F,) pooled activity paid for
     X_eff: np.ndarray  # (F,) pooled activity delivered (chain throughput)
     own_cost: np.ndarray  # (n,) CU
-    saved: np.ndarray  # (n,) CU a member saves on functions the cooperative runs for it
+    saved: np.ndarray  # (n,) own spending a member drops because the cooperative runs it
     pooled_cost: np.ndarray  # (F,) CU
     fixed: np.ndarray  # (F,)
     var: np.ndarray  # (F,)
@@ -96,21 +100,20 @@ def plan_functions(
     budget = affordability * revenue
     spent = np.zeros(n)  # cumulative cost of the functions considered so far (greedy prefix)
     own_cost = np.zeros(n)
-    covered_cost = np.zeros(n)
+    outside_cost = np.zeros(n)
     alone = np.zeros((n_f, n), dtype=bool)
-    not_member = ~effective_member
+    outside = np.zeros((n_f, n), dtype=bool)
     for j in np.argsort(fixed, kind="stable"):
         cost_j = fixed[j] + (var[j] * intensity[j]) * output
-        if pooled[j]:
-            covered_cost += np.where(effective_member, cost_j, 0.0)
-            spent += np.where(not_member, cost_j, 0.0)
-            runs = not_member & (spent <= budget) & active
-        else:
-            spent += cost_j
-            runs = (spent <= budget) & active
+        spent += cost_j
+        runs_outside = (spent <= budget) & active
+        outside[j] = runs_outside
+        outside_cost += np.where(runs_outside, cost_j, 0.0)
+        # a member drops what the cooperative runs for it and does not re-spend the budget
+        runs = runs_outside & ~(pooled[j] & effective_member)
         alone[j] = runs
         own_cost += np.where(runs, cost_j, 0.0)
-    saved = np.minimum(budget, covered_cost)
+    saved = outside_cost - own_cost
     payers = contributor & effective_member
     paying_output = float(output[payers].sum()) if n else 0.0
     X = np.where(pooled, intensity * paying_output, 0.0)
@@ -120,6 +123,7 @@ def plan_functions(
         output=output,
         intensity=intensity,
         alone=alone,
+        outside=outside,
         pooled=pooled,
         X=X,
         X_eff=np.minimum(X, throughput),

@@ -1,12 +1,19 @@
 """Prices and sales (MODEL.md §6.4–6.5; seed 001 cooperative pricing).
 
-Mechanisms change members' unit costs (cooperative sourcing), quality as buyers see it and brand
-utility (the regional brand), and the pooled promotion's effect (fairs); members pay per-unit fees and trust-dependent transaction costs, and a commission on revenue
-raises their effective marginal cost to ``c / (1 − r)``. Utilities add quality (less the
-shortfall of free-riders selling under the mark), goodwill, the regional brand for mark users,
-promotion (own and pooled, the pooled part a club good congested by √members) and the bonus of
-adapting to a demand signal. Prices solve the logit pricing game; demand is cut pro rata to
-capacity and channel capacity (own channel + added + a share of the pooled channel).
+Utility of firm i's products in market m: ``δ_im = a_m q_i + ln V_i + ξ_im + signal bonus``
+(real product attributes: quality, the number of varieties V_i, taste, fit to a demand shift)
+``+ brand_i · bs_m + promo_i`` (persuasive terms: goodwill and, for members, the regional brand;
+own and pooled promotion). A firm with V symmetric varieties has inclusive value ``ln V + u``, so
+its share is that of its whole line and the single-product markup rule applies to the line
+(multi-product logit with symmetric varieties).
+
+Effective members get the member terms (:class:`FirmTerms`): the cooperative's brand utility
+and pooled promotion (a club good congested by √members) instead of the own promotion of the
+functions they leave to the cooperative, and a unit cost lowered by cooperative sourcing;
+contributing members pay per-unit dues, every member trust-dependent transaction costs, and a
+commission on revenue raises a member's effective marginal cost to ``c / (1 − r)``. Prices solve
+the logit pricing game; demand is cut pro rata to capacity and channel capacity (own channel +
+added + a share of the pooled channel).
 """
 
 from __future__ import annotations
@@ -15,9 +22,76 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clustermarketing.engine.functions import F_INDEX, FunctionPlan
+from clustermarketing.engine.functions import F_INDEX
 from clustermarketing.engine.mechanisms import Mechanisms, Period
 from clustermarketing.engine.pricing import solve_packed
+
+
+@dataclass(frozen=True)
+class FirmTerms:
+    """Per-firm demand and cost terms, each both ways: as a member and as an outsider.
+
+    The market uses the member terms for effective members and the outside terms for everybody
+    else; the membership counterfactual (:mod:`.deviation`) swaps them for one firm at a time.
+    """
+
+    goodwill: np.ndarray  # (n,) g_c ln(1 + G): the firm's own brand utility
+    member_brand: np.ndarray  # (n,) brand utility a member gets from the cooperative (hooks)
+    promo_member: np.ndarray  # (n,) own promotion of the functions it would still run as member
+    promo_outside: np.ndarray  # (n,) own promotion of the functions it would run alone outside
+    club: float  # pooled promotion utility of every effective member (club good, congested)
+    cost_factor: np.ndarray  # (n,) unit-cost factor of a member (cooperative sourcing; hooks)
+
+
+def firm_terms(p: Period, *, hooks: Mechanisms) -> FirmTerms:
+    """The member and outside terms of every firm this period."""
+    plan, sc, eff, state = p.plan, p.sc, p.eff, p.state
+    n = eff.size
+    scale = plan.scale
+    mult = hooks.call("promotion_multiplier", p, {})
+    promo_member = np.zeros(n)
+    promo_outside = np.zeros(n)
+    club = 0.0
+    k_members = max(1, int(eff.sum()))
+    for name in ("customer_acquisition", "sales_promotion"):
+        j = F_INDEX[name]
+        x = plan.x(j)
+        kept = plan.outside[j] & ~plan.pooled[j]  # what a member still runs alone
+        promo_member += plan.effect[j] * np.log1p(np.where(kept, x, 0.0) / scale)
+        promo_outside += plan.effect[j] * np.log1p(np.where(plan.outside[j], x, 0.0) / scale)
+        if plan.pooled[j]:
+            club += (
+                mult.get(name, 1.0)
+                * plan.effect[j]
+                * np.log1p(plan.X_eff[j] / scale / np.sqrt(k_members))
+            )
+    return FirmTerms(
+        goodwill=sc.demand.goodwill_weight * np.log1p(state.goodwill),
+        member_brand=hooks.call("brand_utility", p, np.zeros(n)),
+        promo_member=promo_member,
+        promo_outside=promo_outside,
+        club=float(club),
+        cost_factor=hooks.call("unit_cost_factor", p, np.ones(n)),
+    )
+
+
+def pair_base(p: Period, fi: np.ndarray, fm: np.ndarray) -> np.ndarray:
+    """``a_m q_i + ln V_i + ξ_im`` + the bonus of having adapted to a demand shift, per pair."""
+    state, w, sc = p.state, p.world, p.sc
+    base = w.a[fm] * state.quality[fi] + np.log(w.varieties[fi]) + w.xi[fi, fm]
+    for k in np.flatnonzero(state.sig_active & ~state.sig_new_market):
+        hit = (fm == state.sig_market[k]) & (w.segment[fi] == state.sig_segment[k])
+        hit &= state.adapted[fi, k]
+        base[hit] += sc.demand.signal_value
+    return base
+
+
+def pair_extra_cost(p: Period, fi: np.ndarray, fm: np.ndarray) -> np.ndarray:
+    """Per-unit cost of a pair beyond production: distribution outside home + market cost."""
+    w = p.world
+    dist = np.zeros(w.n_markets)
+    dist[1:] = p.sc.demand.distribution_cost
+    return dist[fm] + w.market_cost[fi, fm]
 
 
 @dataclass(frozen=True)
@@ -30,17 +104,20 @@ class Market:
     price: np.ndarray  # (P,)
     share: np.ndarray  # (P,) logit share in its (market, segment)
     sales: np.ndarray  # (P,) units sold
-    member_boost: np.ndarray  # (P,) utility the firm owes to the cooperative
+    persuasive: np.ndarray  # (P,) brand and promotion utility in δ
     only_coop: np.ndarray  # (P,) bool reached only through the cooperative
     inclusive: np.ndarray  # (M, S) Σ e^{u} per (market, segment)
+    inclusive_fixed: np.ndarray  # (M, S) the same without the persuasive terms
     iterations: int
     converged: bool
     units: np.ndarray  # (n,)
     revenue: np.ndarray  # (n,)
-    distribution: np.ndarray  # (n,) distribution cost of the units sold
+    distribution: np.ndarray  # (n,) distribution (+ market) cost of the units sold
     unit_cost: np.ndarray  # (n,) production cost after cooperative sourcing
     commission: float
     free_rider: np.ndarray  # (n,) bool
+    terms: FirmTerms
+    channel_share: np.ndarray  # (n,) pooled channel capacity each firm used this period
 
     def prices(self, previous: np.ndarray) -> np.ndarray:
         """The (n, M) price matrix: this period's prices where sold, ``previous`` elsewhere."""
@@ -49,62 +126,41 @@ class Market:
         return out
 
 
-def _promotion(
-    plan: FunctionPlan, eff: np.ndarray, multiplier: dict[str, float]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Utility from promotion and customer acquisition: total and the pooled (member) part."""
-    own = np.zeros(eff.size)
-    pooled = 0.0
-    scale = plan.scale
-    k_members = max(1, int(eff.sum()))
-    for name in ("customer_acquisition", "sales_promotion"):
-        j = F_INDEX[name]
-        own += plan.effect[j] * np.log1p(plan.alone_x(j) / scale)
-        if plan.pooled[j]:
-            mult = multiplier.get(name, 1.0)
-            pooled += mult * plan.effect[j] * np.log1p(plan.X_eff[j] / scale / np.sqrt(k_members))
-    club = np.where(eff, pooled, 0.0)
-    return own + club, club
-
-
 def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: str) -> Market:
     """Solve the pricing game and sell within capacity and channels.
 
     Reads the state (quality, goodwill, trust, prices as warm start, signals, channels, market
-    sizes); mechanisms add their pricing inputs through the hooks ``unit_cost_factor``,
-    ``quality_shortfall``, ``brand_utility``, ``promotion_multiplier`` and ``pooled_channel``.
-    Returns the outcome; the new prices are in ``Market.price`` (packed), written back by the
-    sequencer.
+    sizes); mechanisms add their member terms through the hooks ``unit_cost_factor``,
+    ``brand_utility``, ``promotion_multiplier`` and ``pooled_channel``. Returns the outcome; the
+    new prices are in ``Market.price`` (packed), written back by the sequencer.
     """
-    state, w, sc, model, plan, eff = p.state, p.world, p.sc, p.model, p.plan, p.eff
+    state, w, sc, model, eff = p.state, p.world, p.sc, p.model, p.eff
     n, m_count, n_seg = w.n, w.n_markets, w.n_segments
     flat = np.flatnonzero(avail.ravel())
     fi, fm = flat // m_count, flat % m_count
-    unit_cost = w.base_cost * hooks.call("unit_cost_factor", p, 1.0)
-    fee = model.contract.per_unit_fee + sc.trust.transaction_cost * (1.0 - state.trust)
+    terms = firm_terms(p, hooks=hooks)
+    unit_cost = w.base_cost * np.where(eff, terms.cost_factor, 1.0)
+    # per-unit dues (contributors only: a free-rider withholds them) and trust-dependent
+    # transaction costs of trading through the cooperative are marginal costs of a member
+    fee = np.where(p.contrib, model.contract.per_unit_fee, 0.0)
+    transaction = sc.trust.transaction_cost * (1.0 - state.trust)
     commission = model.contract.commission_rate
-    dist = np.zeros(m_count)
-    dist[1:] = sc.demand.distribution_cost
-    firm_cost = unit_cost + np.where(eff, fee, 0.0)
+    firm_cost = unit_cost + np.where(eff, fee + transaction, 0.0)
     scale = np.where(eff, 1.0 / (1.0 - min(commission, 0.99)), 1.0)
-    extra = dist[fm] + w.market_cost.ravel()[flat]  # distribution (+ calibrated market cost)
+    extra = pair_extra_cost(p, fi, fm)
     cost = (firm_cost[fi] + extra) * scale[fi]
-    q_eff = state.quality - hooks.call("quality_shortfall", p, 0.0)
-    promo, club = _promotion(plan, eff, hooks.call("promotion_multiplier", p, {}))
-    regional = hooks.call("brand_utility", p, np.zeros(n))
-    brand = sc.demand.goodwill_weight * np.log1p(state.goodwill) + regional
-    delta = w.a[fm] * q_eff[fi] + brand[fi] * w.brand_sens[fm] + promo[fi] + w.xi.ravel()[flat]
-    for k in np.flatnonzero(state.sig_active & ~state.sig_new_market):
-        hit = (fm == state.sig_market[k]) & (w.segment[fi] == state.sig_segment[k])
-        hit &= state.adapted[fi, k]
-        delta[hit] += sc.demand.signal_value
+    brand = terms.goodwill + np.where(eff, terms.member_brand, 0.0)
+    promo = np.where(eff, terms.promo_member + terms.club, terms.promo_outside)
+    persuasive = brand[fi] * w.brand_sens[fm] + promo[fi]
+    delta = pair_base(p, fi, fm) + persuasive
     group = fm * n_seg + w.segment[fi]
+    exp_u0 = np.exp(w.u0)[np.arange(m_count * n_seg) // n_seg]
     sol = solve_packed(
         cost,
         delta,
         w.b[fm],
         group,
-        np.exp(w.u0)[np.arange(m_count * n_seg) // n_seg],
+        exp_u0,
         state.price.ravel()[flat],
         members=eff[fi] if pricing == "cartel" else None,
         tol=sc.solver.tolerance,
@@ -116,7 +172,7 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
     own_channel = w.own_channel + state.channel_added
     shared = np.zeros(n)
     ch = F_INDEX["channel_development"]
-    if plan.pooled[ch] and state.coop_channel > 0:
+    if p.plan.pooled[ch] and state.coop_channel > 0:
         if hooks.has("pooled_channel"):
             shared = hooks.call("pooled_channel", p, demand=total, own_channel=own_channel)
         elif eff.any():  # a common channel split by capacity
@@ -125,6 +181,9 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
     limit = np.minimum(w.capacity, own_channel + shared)
     factor = np.minimum(1.0, np.divide(limit, total, out=np.ones(n), where=total > limit))
     sales = demand * factor[fi]
+    fixed = np.bincount(
+        group, weights=np.exp(delta - persuasive - w.b[fm] * sol.price), minlength=exp_u0.size
+    )
     return Market(
         flat=flat,
         firm=fi,
@@ -132,9 +191,10 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
         price=sol.price,
         share=sol.share,
         sales=sales,
-        member_boost=regional[fi] * w.brand_sens[fm] + club[fi],
+        persuasive=persuasive,
         only_coop=~state.access.ravel()[flat],
         inclusive=sol.inclusive.reshape(m_count, n_seg),
+        inclusive_fixed=fixed.reshape(m_count, n_seg),
         iterations=sol.iterations,
         converged=sol.converged,
         units=np.bincount(fi, weights=sales, minlength=n),
@@ -143,4 +203,6 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
         unit_cost=unit_cost,
         commission=commission,
         free_rider=eff & ~state.contributes,
+        terms=terms,
+        channel_share=shared,
     )

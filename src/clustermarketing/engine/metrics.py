@@ -23,6 +23,7 @@ MEAN_METRICS: tuple[str, ...] = (
     "unit_marketing_cost",
     "mean_price",
     "consumer_surplus",
+    "consumer_surplus_fixed_tastes",
     "output",
     "employment",
     "cooperation_rate",

@@ -29,9 +29,10 @@ import scipy.sparse as sp
 
 from clustermarketing.engine import cooperation, signals
 from clustermarketing.engine.access import update_access
-from clustermarketing.engine.accounts import membership_value, settle
+from clustermarketing.engine.accounts import settle
 from clustermarketing.engine.context import Context, draw, make_streams
 from clustermarketing.engine.demography import exit_and_entry
+from clustermarketing.engine.deviation import membership_values
 from clustermarketing.engine.functions import F_INDEX, FunctionPlan, plan_functions
 from clustermarketing.engine.live import commit_state, live_length, view_state, view_world
 from clustermarketing.engine.market import clear_market
@@ -224,10 +225,10 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     state.price = mkt.prices(state.price)
     # 7 accounts
     books = settle(p, mkt=mkt, acc=acc, hooks=hooks)
-    state.reserve = books.reserve
     state.cash = state.cash + books.profit
-    # 8 value of membership and imitation payoff
-    state.net_benefit = membership_value(p, mkt=mkt, books=books)
+    # 8 value of membership (a unilateral deviation, both ways) and imitation payoff
+    values = membership_values(p, mkt=mkt, acc=acc, books=books)
+    state.net_benefit, state.join_value = values.member, values.joiner
     state.neg_benefit = np.where(
         eff, np.where(state.net_benefit < 0, state.neg_benefit + 1, 0), state.neg_benefit
     )

@@ -31,7 +31,7 @@ def period_record(
     ``group`` are the firms counted as members: this arm's members, or in the baseline the model
     arm's members (so member profit compares the same firms with and without cooperation).
     """
-    state, w, plan, eff, contrib = p.state, p.world, p.plan, p.eff, p.contrib
+    state, w, eff, contrib = p.state, p.world, p.eff, p.contrib
     act = state.active
     n_act = max(1, int(act.sum()))
     sme, lead = act & ~w.leader, act & w.leader
@@ -44,7 +44,8 @@ def period_record(
     fixed = ctx.sc.demography.fixed_staff
     employment = w.employees * (fixed + (1.0 - fixed) * np.minimum(1.0, units / w.capacity))
     n_eff = int((act & eff).sum())
-    mkt_cost = float(plan.own_cost[act].sum()) + books.pooled_total
+    # what firms pay for marketing: own functions and market entry, dues and allocated shares
+    mkt_cost = float((books.own_marketing + books.fees + books.share)[act].sum())
     return {
         "period": float(state.t),
         "output": out_total,
@@ -64,6 +65,10 @@ def period_record(
         "consumer_surplus": consumer_surplus(
             mkt.inclusive, w.u0, w.b, state.market_size, ctx.seg_weight
         ),
+        # the same without the persuasive utility terms (brand, promotion): tastes held fixed
+        "consumer_surplus_fixed_tastes": consumer_surplus(
+            mkt.inclusive_fixed, w.u0, w.b, state.market_size, ctx.seg_weight
+        ),
         "membership_rate": n_eff / n_act,
         "cooperation_rate": float((contrib & act).sum()) / n_eff if n_eff else float("nan"),
         "trust": _mean(state.trust, act),
@@ -77,7 +82,7 @@ def period_record(
         "fees": float(books.fees.sum()),
         "fines": float(books.fines.sum()),
         "coordination_cost": books.coordination,
-        "reserve": state.reserve,
+        "rebate": books.rebate,
         "total_profit": float(profit[act].sum()),
         "production_cost": float(books.production[act].sum()),
         "overhead_cost": float(books.overhead[act].sum()),

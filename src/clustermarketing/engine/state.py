@@ -81,6 +81,7 @@ class World:
     segment: np.ndarray = declared("product segment index", FIRM)
     employees: np.ndarray = declared("employees", FIRM, unit="persons", panel=True)
     capacity: np.ndarray = declared("production capacity", FIRM, unit="units/period")
+    varieties: np.ndarray = declared("product varieties V ≥ 1 (adds ln V to utility)", FIRM)
     base_cost: np.ndarray = declared("unit production cost", FIRM, unit="CU/unit")
     mo: np.ndarray = declared("market orientation: P(act on known information)", FIRM)
     growth: np.ndarray = declared("manager growth propensity", FIRM)
@@ -130,11 +131,13 @@ class State:
         "last period's value of membership (members)", FIRM, unit="CU", panel=True
     )
     payoff: np.ndarray = declared("last imitation payoff", FIRM, unit="CU")
+    join_value: np.ndarray = declared(
+        "last period's profit gain a non-member would have had as a member", FIRM, unit="CU"
+    )
     market_size: np.ndarray = declared("(M,) potential buyers", unit="units/period")
     regional_brand: float = declared("regional brand stock")
     coop_access: np.ndarray = declared("(M,) markets the cooperative reaches")
     coop_channel: float = declared("pooled channel capacity stock", unit="units/period")
-    reserve: float = declared("cooperative budget surplus carried over", unit="CU")
     hub_alive: bool = declared("the structure's centre works")
     # signals (K slots)
     sig_active: np.ndarray = declared("(K,) signal slot in use")

@@ -103,9 +103,6 @@ class RegulationConfig(BaseModel):
     norm_strength: float = P(
         100.0, "ν: social cost of free-riding per unit of trust", unit="CU", ge=0
     )
-    cheat_quality_loss: float = P(
-        0.2, "quality shortfall of a free-rider selling under the mark", unit="index", ge=0
-    )
 
 
 class ContractConfig(BaseModel):

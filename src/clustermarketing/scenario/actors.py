@@ -74,6 +74,14 @@ class FirmsConfig(BaseModel):
     leader_employees: LogNormal = P(
         LogNormal(median=1500.0, sigma=0.3), "employees of a leading enterprise", unit="persons"
     )
+    employees_per_variety: float = P(
+        300.0,
+        "employees per product variety: a firm carries V = max(1, employees / this) symmetric "
+        "varieties, adding ln V to its utility (a leader's wider line)",
+        unit="persons/variety",
+        seed="choice",
+        gt=0,
+    )
     productivity: float = P(
         50.0, "capacity per employee", unit="units/person/period", seed="choice", gt=0
     )

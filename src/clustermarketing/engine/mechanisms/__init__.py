@@ -117,14 +117,14 @@ HOOKS: dict[str, HookSpec] = {
         _or,
     ),
     "unit_cost_factor": HookSpec(
-        "pricing inputs: (n,) factor on each firm's production unit cost → product", _product
-    ),
-    "quality_shortfall": HookSpec(
-        "pricing inputs: (n,) quality lost in buyers' eyes (index) → sum", _sum
+        "pricing inputs: (n,) factor on each firm's production unit cost *if it is a member* "
+        "(applied to effective members; the membership counterfactual uses it for joiners) → "
+        "product",
+        _product,
     ),
     "brand_utility": HookSpec(
-        "pricing inputs: (n,) brand utility owed to the cooperative (multiplied by each market's "
-        "brand sensitivity) → sum",
+        "pricing inputs: (n,) brand utility each firm gets from the cooperative *if it is a "
+        "member* (× each market's brand sensitivity; applied to effective members) → sum",
         _sum,
     ),
     "promotion_multiplier": HookSpec(

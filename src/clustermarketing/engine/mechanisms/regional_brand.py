@@ -1,10 +1,11 @@
 """The regional (collective) brand that members sell under (collective mark; seed 000).
 
 Members using the mark get ``demand.regional_brand_weight · ln(1 + R)`` utility, times each
-market's brand sensitivity. Free-riders selling under the mark fall short of its quality rules:
-buyers see their quality lowered by ``model.regulation.cheat_quality_loss``. The stock follows
-Nerlove–Arrow with pooled brand building as its feed and is damaged in proportion to the share of
-member output that cheats:
+market's brand sensitivity. A free-rider sells under the mark without keeping its rules (it does
+not pay its dues, and does not hold the quality standard): buyers cannot tell one member's
+products from another's under a collective mark, so the damage falls on the mark, not on the
+cheater. The stock follows Nerlove–Arrow with pooled brand building as its feed and is damaged in
+proportion to the share of member output that cheats:
 
     R ← ((1 − δ_R) R + α X^η) (1 − brand_damage · cheat share)
 """
@@ -34,12 +35,9 @@ class RegionalBrand(Mechanism):
     def _cheaters(self, p: Period) -> np.ndarray:
         return p.eff & ~p.state.contributes
 
-    def quality_shortfall(self, p: Period) -> np.ndarray:
-        return np.where(self._cheaters(p), self.model.regulation.cheat_quality_loss, 0.0)
-
     def brand_utility(self, p: Period) -> np.ndarray:
         w = self.sc.demand.regional_brand_weight
-        return np.where(p.eff, w * np.log1p(p.state.regional_brand), 0.0)
+        return np.full(p.eff.size, w * np.log1p(p.state.regional_brand))
 
     def regional_brand(self, p: Period, units: np.ndarray) -> float:
         sk = self.sc.stocks

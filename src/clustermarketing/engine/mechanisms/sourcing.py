@@ -32,7 +32,7 @@ class Sourcing(Mechanism):
     def unit_cost_factor(self, p: Period) -> np.ndarray:
         s = self.sc.solver
         eff = p.eff
-        coverage = np.where(
-            eff, -np.expm1(-(p.world.strong @ eff.astype(float)) / s.sourcing_partners), 0.0
-        )
+        # for every firm: the coverage it has (or would have) through its strong ties to
+        # effective members
+        coverage = -np.expm1(-(p.world.strong @ eff.astype(float)) / s.sourcing_partners)
         return 1.0 - s.cooperative_cost_saving * coverage

@@ -1,0 +1,234 @@
+"""The value of membership as a best response: profit inside minus profit outside (MODEL.md §6).
+
+For every firm the period's outcome is re-evaluated as if that firm alone had the other status,
+everything else held fixed (a unilateral deviation; the others' prices, memberships and
+contributions unchanged):
+
+* a **member's outside option**: it runs every function it would run alone (its own promotion
+  comes back, the club's goes), sells only where it has own access, through its own channel,
+  at its production cost without cooperative sourcing, pays no dues, share, transaction or
+  contracting cost, commission or fine;
+* a **non-member's inside option**: it drops the functions the cooperative runs, gets the club's
+  promotion and the cooperative's brand utility, reaches the cooperative's markets, gets a share
+  of the pooled channel, sources through its strong ties to members, and pays dues, an allocated
+  share (the function–interest rule's share of this period's cost for one more contributor),
+  transaction and contracting costs and commission.
+
+In each of its markets the deviating firm sets its best-response price to the others' prices
+(``p = c + 1/(b(1 − s(p)))`` with the others' inclusive value fixed, solved by the same ζ-markup
+iteration as the pricing game), sells within capacity and channel, and the difference of the two
+profits is the value of membership. It decides who leaves and who joins
+(:mod:`.cooperation`), so membership is a best response up to the decision inertia; the
+diagnostic in :mod:`.diagnostics` checks that by re-simulating whole periods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from clustermarketing.engine.access import Access
+from clustermarketing.engine.accounts import Accounts
+from clustermarketing.engine.functions import FunctionPlan
+from clustermarketing.engine.market import Market, pair_base, pair_extra_cost
+from clustermarketing.engine.mechanisms import Period
+
+__all__ = ["MembershipValues", "best_response_prices", "membership_values"]
+
+
+@dataclass(frozen=True)
+class MembershipValues:
+    """Per firm: profit inside − profit outside (CU), for members and for non-members."""
+
+    member: np.ndarray  # (n,) for effective members (0 elsewhere)
+    joiner: np.ndarray  # (n,) for active non-members (0 elsewhere)
+    profit_outside: np.ndarray  # (n,) members' profit had they marketed alone
+    profit_inside: np.ndarray  # (n,) non-members' profit had they joined
+
+
+def best_response_prices(
+    delta: np.ndarray,
+    cost: np.ndarray,
+    b: np.ndarray,
+    others: np.ndarray,
+    *,
+    tol: float = 1e-9,
+    max_iter: int = 200,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One firm's best-response price and share per pair, the others' ``Σ e^{u}`` fixed.
+
+    ``others`` is ``e^{u_0} + Σ_{j≠i} e^{u_j}`` of the pair's group. Solves
+    ``p = c + 1/(b(1 − s(p)))`` by the ζ-markup iteration ``p ← c + 1/b + s(p)(p − c)``.
+
+    >>> p, s = best_response_prices(np.array([0.0]), np.array([1.0]), np.array([1.0]), np.array([1.0]))
+    >>> bool(np.isclose(p[0], 1.0 + 1.0 / (1.0 - s[0])))
+    True
+    """
+    p = cost + 1.0 / b
+    s = np.zeros_like(p)
+    for _ in range(max_iter):
+        e = np.exp(np.minimum(delta - b * p, 700.0))
+        s = e / (others + e)
+        new = cost + 1.0 / b + s * (p - cost)
+        done = np.abs(new - p).max(initial=0.0) <= tol
+        p = new
+        if done:
+            break
+    e = np.exp(np.minimum(delta - b * p, 700.0))
+    return p, e / (others + e)
+
+
+def _others(
+    mkt: Market, p: Period, fi: np.ndarray, fm: np.ndarray, own_eu: np.ndarray
+) -> np.ndarray:
+    """``e^{u_0} + Σ_{j≠i} e^{u_j}`` of each pair's group, removing the firm's own current term."""
+    w = p.world
+    seg = w.segment[fi]
+    total = np.exp(w.u0)[fm] + mkt.inclusive[fm, seg]
+    return np.maximum(total - own_eu, np.exp(w.u0)[fm])
+
+
+def _sell(
+    p: Period,
+    fi: np.ndarray,
+    fm: np.ndarray,
+    price: np.ndarray,
+    share: np.ndarray,
+    channel: np.ndarray,
+    n: int,
+) -> np.ndarray:
+    """Units per pair within capacity and channel, pro rata over the firm's markets."""
+    w, state = p.world, p.state
+    demand = state.market_size[fm] * p.seg_weight[w.segment[fi]] * share
+    total = np.bincount(fi, weights=demand, minlength=n)
+    limit = np.minimum(w.capacity, channel)
+    factor = np.minimum(1.0, np.divide(limit, total, out=np.ones(n), where=total > limit))
+    return demand * factor[fi]
+
+
+def _pooled_function_cost(plan: FunctionPlan) -> np.ndarray:
+    """(n,) cost of the pooled functions a firm would run alone outside (what it drops inside)."""
+    cost = np.zeros(plan.output.size)
+    for j in np.flatnonzero(plan.pooled):
+        c = plan.fixed[j] + plan.var[j] * plan.intensity[j] * plan.output
+        cost += np.where(plan.outside[j], c, 0.0)
+    return cost
+
+
+def _joiner_share(p: Period, books: Accounts, units: np.ndarray, revenue: np.ndarray) -> np.ndarray:
+    """What one more contributor would be allocated this period, by the function–interest rule.
+
+    Equal: ``A/(k+1)``; proportional: ``A·u_i/(U + u_i)``; dues: the fixed part equally, the rest
+    by units; commission: by revenue. The Shapley value and the nucleolus are approximated by the
+    proportional rule (exact values for a hypothetical coalition would need the whole game).
+    """
+    fi = p.model.function_interest
+    payers = p.contrib
+    k = int(payers.sum())
+    a = books.to_allocate
+    if a <= 0:
+        return np.zeros(units.size)
+    u_tot = float(units[payers].sum())
+    r_tot = float(revenue[payers].sum())
+    equal = np.full(units.size, a / (k + 1))
+    prop = a * units / np.maximum(u_tot + units, 1e-12)
+    if fi.rule == "equal":
+        return equal
+    if fi.rule == "dues":
+        return fi.dues_fixed_share * equal + (1.0 - fi.dues_fixed_share) * prop
+    if fi.rule == "commission":
+        return a * revenue / np.maximum(r_tot + revenue, 1e-12)
+    return prop
+
+
+def membership_values(p: Period, *, mkt: Market, acc: Access, books: Accounts) -> MembershipValues:
+    """Inside-minus-outside profit of every active firm, by a unilateral deviation."""
+    w, state, sc, model, plan, eff = p.world, p.state, p.sc, p.model, p.plan, p.eff
+    n, m = w.n, w.n_markets
+    terms = mkt.terms
+    value_member = np.zeros(n)
+    value_join = np.zeros(n)
+    profit_out = np.zeros(n)
+    profit_in = np.zeros(n)
+    if not model.cooperative:
+        return MembershipValues(value_member, value_join, profit_out, profit_in)
+    # current e^{u} of each sold pair: s × (e^{u0} + inclusive)
+    seg_all = w.segment[mkt.firm]
+    cur_eu = np.zeros(n * m)
+    cur_eu[mkt.flat] = mkt.share * (np.exp(w.u0)[mkt.market] + mkt.inclusive[mkt.market, seg_all])
+    own_channel = w.own_channel + state.channel_added
+    overhead = np.where(state.active, sc.firms.overhead_per_employee * w.employees, 0.0)
+    dropped = _pooled_function_cost(plan)
+
+    # ---- members, outside: own access only, own functions, own channel, no cooperative costs
+    leavers = eff & state.active
+    if leavers.any():
+        mask = acc.own & leavers[:, None]
+        flat = np.flatnonzero(mask.ravel())
+        fi, fm = flat // m, flat % m
+        persuasive = terms.goodwill[fi] * w.brand_sens[fm] + terms.promo_outside[fi]
+        delta = pair_base(p, fi, fm) + persuasive
+        cost = w.base_cost[fi] + pair_extra_cost(p, fi, fm)
+        others = _others(mkt, p, fi, fm, cur_eu[flat])
+        price, share = best_response_prices(delta, cost, w.b[fm], others)
+        sales = _sell(p, fi, fm, price, share, own_channel, n)
+        margin = np.bincount(fi, weights=(price - cost) * sales, minlength=n)
+        profit_out = np.where(
+            leavers,
+            margin - overhead - (plan.own_cost + dropped) - acc.entry_paid,
+            0.0,
+        )
+        value_member = np.where(leavers, books.profit - profit_out, 0.0)
+
+    # ---- non-members, inside: cooperative markets, member terms, dues, share and costs
+    joiners = state.active & ~eff
+    if joiners.any():
+        reach = (acc.own | acc.coop[None, :]) & joiners[:, None]
+        flat = np.flatnonzero(reach.ravel())
+        fi, fm = flat // m, flat % m
+        persuasive = (terms.goodwill + terms.member_brand)[fi] * w.brand_sens[fm] + (
+            terms.promo_member + terms.club
+        )[fi]
+        delta = pair_base(p, fi, fm) + persuasive
+        fee = model.contract.per_unit_fee
+        transaction = sc.trust.transaction_cost * (1.0 - state.trust)
+        unit_cost = w.base_cost * terms.cost_factor
+        r = min(model.contract.commission_rate, 0.99)
+        marginal = (unit_cost[fi] + fee + transaction[fi] + pair_extra_cost(p, fi, fm)) / (1 - r)
+        others = _others(mkt, p, fi, fm, cur_eu[flat])
+        price, share = best_response_prices(delta, marginal, w.b[fm], others)
+        channel = own_channel + _joiner_channel(p, mkt, own_channel)
+        sales = _sell(p, fi, fm, price, share, channel, n)
+        units = np.bincount(fi, weights=sales, minlength=n)
+        revenue = np.bincount(fi, weights=price * sales, minlength=n)
+        variable = np.bincount(fi, weights=marginal * (1 - r) * sales, minlength=n)
+        contracting = model.contract.contracting_cost * (1.0 - state.trust)
+        share_cost = _joiner_share(p, books, units, revenue)
+        profit_in = np.where(
+            joiners,
+            (1 - r) * revenue
+            - variable
+            - overhead
+            - (plan.own_cost - dropped)
+            - acc.entry_paid
+            - share_cost
+            - contracting,
+            0.0,
+        )
+        value_join = np.where(joiners, profit_in - books.profit, 0.0)
+    return MembershipValues(value_member, value_join, profit_out, profit_in)
+
+
+def _joiner_channel(p: Period, mkt: Market, own_channel: np.ndarray) -> np.ndarray:
+    """Pooled channel capacity a joiner would get, at this period's rationing."""
+    state, w, eff = p.state, p.world, p.eff
+    if state.coop_channel <= 0 or not eff.any():
+        return np.zeros(w.n)
+    if p.model.shared_channel:
+        used = float(mkt.channel_share.sum())
+        want = np.maximum(0.0, w.capacity - own_channel)
+        ratio = min(1.0, state.coop_channel / max(used + want.mean(), 1e-12))
+        return want * ratio
+    cap_eff = float(w.capacity[eff].sum())
+    return w.capacity / (cap_eff + w.capacity) * state.coop_channel
