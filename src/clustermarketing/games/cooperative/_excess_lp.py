@@ -38,7 +38,7 @@ import numpy as np
 from scipy.linalg import null_space
 from scipy.optimize import linprog
 
-from clustermarketing.games.cooperative.tu import coalition_matrix, subset_sums
+from clustermarketing.games.cooperative._bitmask import coalition_matrix, subset_sums
 
 _HIGHS_OPTIONS = {
     "primal_feasibility_tolerance": 1e-10,

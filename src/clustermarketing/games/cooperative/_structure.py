@@ -10,16 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import lru_cache
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from clustermarketing.games.cooperative.tu import coalition_matrix
+from clustermarketing.games.cooperative._bitmask import CHUNK_ROWS, TUGameLike, coalition_matrix
 
-if TYPE_CHECKING:
-    from clustermarketing.games.cooperative.tu import TUGame
-
-_CHUNK_ROWS = 1 << 16
 _TEXT = (str, bytes)
 _INT = frozenset({int})
 
@@ -196,7 +192,7 @@ def graph_components(n: int, edges: np.ndarray) -> list[np.ndarray]:
 
 
 def subgame_values(
-    game: TUGame | None,
+    game: TUGameLike | None,
     f: Callable[[np.ndarray], np.ndarray],
     n: int,
     members: np.ndarray,
@@ -211,8 +207,8 @@ def subgame_values(
             masks = np.concatenate([masks, masks | (1 << i)])
         return game.values[masks]
     out = np.zeros(1 << k)
-    for start in range(1, 1 << k, _CHUNK_ROWS):
-        local = np.arange(start, min(start + _CHUNK_ROWS, 1 << k), dtype=np.int64)
+    for start in range(1, 1 << k, CHUNK_ROWS):
+        local = np.arange(start, min(start + CHUNK_ROWS, 1 << k), dtype=np.int64)
         rows = np.zeros((local.size, n), dtype=bool)
         rows[:, members] = coalition_matrix(k, local)
         out[local] = np.asarray(f(rows), dtype=float).reshape(-1)

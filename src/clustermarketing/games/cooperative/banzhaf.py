@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from clustermarketing.games.cooperative.tu import TUGame
+from clustermarketing.games.cooperative._bitmask import TUGameLike
 
 __all__ = ["banzhaf"]
 
 
-def banzhaf(game: TUGame, normalized: bool = True) -> np.ndarray:
+def banzhaf(game: TUGameLike, normalized: bool = True) -> np.ndarray:
     """Banzhaf value, vectorised like :func:`~.shapley.shapley` (one pass per player).
 
     ``normalized=False`` returns the raw value (sum of swings / ``2^(n−1)``); ``normalized=True``

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from clustermarketing.games.cooperative.tu import TUGame, popcount, subset_sums
+from clustermarketing.games.cooperative._bitmask import popcount, subset_sums
+from clustermarketing.games.cooperative.tu import TUGame
 
 __all__ = [
     "BANKRUPTCY_RULES",

@@ -30,8 +30,14 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
 
+from clustermarketing.games.cooperative._bitmask import (
+    TUGameLike,
+    coalition_matrix,
+    members_of,
+    profit_form,
+    subset_sums,
+)
 from clustermarketing.games.cooperative._excess_lp import lexicographic_excess
-from clustermarketing.games.cooperative.tu import TUGame, coalition_matrix, profit_form, subset_sums
 
 __all__ = ["CoreCheck", "LeastCore", "core_contains", "excesses", "is_core_empty", "least_core"]
 
@@ -65,7 +71,7 @@ class CoreCheck:
         return self.in_core
 
 
-def excesses(game: TUGame, x: Sequence[float] | np.ndarray) -> np.ndarray:
+def excesses(game: TUGameLike, x: Sequence[float] | np.ndarray) -> np.ndarray:
     """Excess of every coalition at ``x``, indexed by bitmask (``v(S) − x(S)``, or ``x(S) − c(S)``
     for a cost game); entry 0 (the empty coalition) is 0."""
     v, sign = profit_form(game)
@@ -75,7 +81,9 @@ def excesses(game: TUGame, x: Sequence[float] | np.ndarray) -> np.ndarray:
     return v - subset_sums(sign * x)
 
 
-def core_contains(game: TUGame, x: Sequence[float] | np.ndarray, tol: float = 1e-9) -> CoreCheck:
+def core_contains(
+    game: TUGameLike, x: Sequence[float] | np.ndarray, tol: float = 1e-9
+) -> CoreCheck:
     """Check whether ``x`` is in the core and report the most violated (blocking) coalition.
 
     ``tol`` is relative to ``max(1, max|v|)``. The reported coalition is the proper coalition
@@ -102,13 +110,13 @@ def core_contains(game: TUGame, x: Sequence[float] | np.ndarray, tol: float = 1e
     return CoreCheck(
         in_core=bool(efficient and exc[worst] <= scale),
         coalition=worst,
-        players=game.members(worst),
+        players=members_of(game.players, worst),
         excess=float(exc[worst]),
         efficient=bool(efficient),
     )
 
 
-def least_core(game: TUGame) -> LeastCore:
+def least_core(game: TUGameLike) -> LeastCore:
     """Least core: ``ε* = min_x max_{S≠∅,N} e(S, x)`` over ``x(N) = v(N)`` and one minimiser.
 
     Solved as the first stage of the prenucleolus LPs (constraint generation over all
@@ -118,7 +126,7 @@ def least_core(game: TUGame) -> LeastCore:
 
     Examples
     --------
-    >>> import numpy as np
+    >>> from clustermarketing.games.cooperative import TUGame
     >>> majority = TUGame.from_function(3, lambda s: (s.sum(axis=1) >= 2).astype(float))
     >>> eps, x = least_core(majority)
     >>> round(eps, 9), x.round(9).tolist()
@@ -148,7 +156,7 @@ def _bondareva_shapley_value(v: np.ndarray, n: int) -> float:
     return float(-res.fun)
 
 
-def is_core_empty(game: TUGame, tol: float = 1e-9) -> bool:
+def is_core_empty(game: TUGameLike, tol: float = 1e-9) -> bool:
     """True iff the core is empty, by the Bondareva–Shapley theorem.
 
     For ``n ≤ 16`` the balancedness LP ``max Σ λ_S v(S)`` (one column per coalition) is solved

@@ -37,7 +37,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-from clustermarketing.games.cooperative.tu import MAX_TABLE_PLAYERS, TUGame
+from clustermarketing.games.cooperative._bitmask import MAX_TABLE_PLAYERS
+from clustermarketing.games.cooperative.tu import TUGame
 
 __all__ = ["GameFileError", "load_game", "parse_game"]
 

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from clustermarketing.games.cooperative._bitmask import TUGameLike, profit_form
 from clustermarketing.games.cooperative._excess_lp import lexicographic_excess
-from clustermarketing.games.cooperative.tu import TUGame, profit_form
 
 __all__ = ["nucleolus", "prenucleolus"]
 
@@ -45,7 +45,7 @@ def _sequential_lp(v: np.ndarray, n: int, lower: np.ndarray | None) -> np.ndarra
     return lexicographic_excess(v, n, lower=lower).x
 
 
-def prenucleolus(game: TUGame) -> np.ndarray:
+def prenucleolus(game: TUGameLike) -> np.ndarray:
     """Prenucleolus: lexicographic minimum of the sorted excesses over ``x(N) = v(N)``.
 
     Returns the allocation (a cost allocation for a cost game) as an array indexed by player.
@@ -62,7 +62,7 @@ def prenucleolus(game: TUGame) -> np.ndarray:
     return sign * _sequential_lp(v, game.n, lower=None)
 
 
-def nucleolus(game: TUGame) -> np.ndarray:
+def nucleolus(game: TUGameLike) -> np.ndarray:
     """Nucleolus: lexicographic minimum of the sorted excesses over the imputation set.
 
     Raises ``ValueError`` when the imputation set is empty (``Σ v({i}) > v(N)``; for a cost game

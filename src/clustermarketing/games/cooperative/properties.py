@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from clustermarketing.games.cooperative._bitmask import TUGameLike, profit_form
 from clustermarketing.games.cooperative.core import is_core_empty
-from clustermarketing.games.cooperative.tu import TUGame, profit_form
 
 __all__ = ["is_balanced", "is_convex", "is_monotone", "is_superadditive"]
 
@@ -32,7 +32,7 @@ def _tol(v: np.ndarray, tol: float) -> float:
     return tol * max(1.0, float(np.abs(v).max()) if v.size else 1.0)
 
 
-def is_monotone(game: TUGame, tol: float = 1e-9) -> bool:
+def is_monotone(game: TUGameLike, tol: float = 1e-9) -> bool:
     """``v(S) ≤ v(S ∪ {i})`` for every ``S`` and ``i`` (on the stored values, costs or worths)."""
     v = game.values
     eps = _tol(v, tol)
@@ -44,7 +44,7 @@ def is_monotone(game: TUGame, tol: float = 1e-9) -> bool:
     return True
 
 
-def is_convex(game: TUGame, tol: float = 1e-9) -> bool:
+def is_convex(game: TUGameLike, tol: float = 1e-9) -> bool:
     """Supermodularity via the local condition on every pair ``i < j`` (``O(n²·2^n)``)."""
     v, _ = profit_form(game)
     eps = _tol(v, tol)
@@ -60,7 +60,7 @@ def is_convex(game: TUGame, tol: float = 1e-9) -> bool:
     return True
 
 
-def is_superadditive(game: TUGame, tol: float = 1e-9) -> bool:
+def is_superadditive(game: TUGameLike, tol: float = 1e-9) -> bool:
     """``v(S ∪ T) ≥ v(S) + v(T)`` for all disjoint pairs, enumerated as ternary vectors.
 
     Each of the ``3^n`` vectors in ``{0, 1, 2}^n`` (player outside, in ``S``, in ``T``) is
@@ -83,6 +83,6 @@ def is_superadditive(game: TUGame, tol: float = 1e-9) -> bool:
     return True
 
 
-def is_balanced(game: TUGame, tol: float = 1e-9) -> bool:
+def is_balanced(game: TUGameLike, tol: float = 1e-9) -> bool:
     """Balanced (non-empty core) by the Bondareva–Shapley LP; see :func:`.core.is_core_empty`."""
     return not is_core_empty(game, tol=tol)

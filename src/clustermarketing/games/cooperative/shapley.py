@@ -19,18 +19,19 @@ approximation. arXiv:1306.4265 (stratification by position).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
 from scipy.special import gammaln
 
-from clustermarketing.games.cooperative.tu import TUGame, popcount
+from clustermarketing.games.cooperative._bitmask import TUGameLike, checked_table, popcount
 
 __all__ = [
     "ShapleyEstimate",
     "sampled_value",
     "shapley",
+    "shapley_of_table",
     "shapley_sampled",
     "shapley_weights",
 ]
@@ -54,7 +55,7 @@ def shapley_weights(n: int) -> np.ndarray:
     return np.exp(gammaln(s + 1) + gammaln(n - s) - gammaln(n + 1))
 
 
-def shapley(game: TUGame) -> np.ndarray:
+def shapley(game: TUGameLike) -> np.ndarray:
     """Exact Shapley value in ``O(n·2^n)`` vectorised operations.
 
     For player ``i`` the table is viewed as ``v.reshape(2^{n−i−1}, 2, 2^i)``: the middle axis is
@@ -69,10 +70,23 @@ def shapley(game: TUGame) -> np.ndarray:
     >>> shapley(glove_game(1, 2)).round(4).tolist()
     [0.6667, 0.1667, 0.1667]
     """
-    n = game.n
+    return _shapley_of_checked(game.values, game.n)
+
+
+def shapley_of_table(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Exact Shapley value of a bare table of ``2**n`` worths (or costs), see :func:`shapley`.
+
+    The table is checked as a :class:`~.tu.TUGame` checks its values (length ``2**n``,
+    ``v(∅) = 0``, all finite). For solvers that take the value of tables they derive (the
+    graph-restricted game of a component, the subgame of a block) without building a game.
+    """
+    v, n = checked_table(values)
+    return _shapley_of_checked(v, n)
+
+
+def _shapley_of_checked(v: np.ndarray, n: int) -> np.ndarray:
     if n == 0:
         return np.zeros(0)
-    v = game.values
     weight_of_mask = shapley_weights(n)[np.minimum(popcount(n), n - 1)]
     phi = np.empty(n)
     for i in range(n):
@@ -84,9 +98,9 @@ def shapley(game: TUGame) -> np.ndarray:
 
 
 def _as_batch_function(
-    game_or_function: TUGame | Callable[[np.ndarray], np.ndarray], n: int | None
+    game_or_function: TUGameLike | Callable[[np.ndarray], np.ndarray], n: int | None
 ) -> tuple[Callable[[np.ndarray], np.ndarray], int]:
-    if isinstance(game_or_function, TUGame):
+    if isinstance(game_or_function, TUGameLike):
         game = game_or_function
         bits = np.int64(1) << np.arange(game.n, dtype=np.int64)
 
@@ -118,7 +132,7 @@ def _permutation_batch(
 
 
 def shapley_sampled(
-    game_or_function: TUGame | Callable[[np.ndarray], np.ndarray],
+    game_or_function: TUGameLike | Callable[[np.ndarray], np.ndarray],
     n: int | None = None,
     samples: int = 1000,
     seed: SeedLike = None,

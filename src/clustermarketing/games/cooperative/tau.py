@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from clustermarketing.games.cooperative.tu import TUGame, profit_form, subset_sums
+from clustermarketing.games.cooperative._bitmask import TUGameLike, profit_form, subset_sums
 
 __all__ = [
     "NotQuasiBalancedError",
@@ -75,11 +75,12 @@ def _bounds(v: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return utopia, rights
 
 
-def utopia_payoffs(game: TUGame) -> np.ndarray:
+def utopia_payoffs(game: TUGameLike) -> np.ndarray:
     """``M_i = v(N) − v(N∖i)`` (for a cost game ``c(N) − c(N∖i)``), Tijs (1981).
 
     Examples
     --------
+    >>> from clustermarketing.games.cooperative import TUGame
     >>> utopia_payoffs(TUGame([0, 0, 0, 1, 0, 2, 1, 3])).tolist()
     [2.0, 1.0, 2.0]
     """
@@ -89,7 +90,7 @@ def utopia_payoffs(game: TUGame) -> np.ndarray:
     return sign * _bounds(v, game.n)[0]
 
 
-def minimal_rights(game: TUGame) -> np.ndarray:
+def minimal_rights(game: TUGameLike) -> np.ndarray:
     """``m_i = max_{S∋i} (v(S) − Σ_{j∈S∖i} M_j)`` (cost games: in cost terms), Tijs (1981)."""
     if game.n == 0:
         return np.zeros(0)
@@ -97,7 +98,7 @@ def minimal_rights(game: TUGame) -> np.ndarray:
     return sign * _bounds(v, game.n)[1]
 
 
-def _violation(game: TUGame, tol: float) -> str | None:
+def _violation(game: TUGameLike, tol: float) -> str | None:
     """Why the game is not quasi-balanced (``None`` if it is), in the game's own terms."""
     v, _ = profit_form(game)
     n = game.n
@@ -133,12 +134,12 @@ def _violation(game: TUGame, tol: float) -> str | None:
     return None
 
 
-def is_quasi_balanced(game: TUGame, tol: float = 1e-9) -> bool:
+def is_quasi_balanced(game: TUGameLike, tol: float = 1e-9) -> bool:
     """``m ≤ M`` and ``Σm ≤ v(N) ≤ ΣM`` (non-empty core cover), Tijs (1981)."""
     return game.n == 0 or _violation(game, tol) is None
 
 
-def tau_value(game: TUGame, tol: float = 1e-9) -> np.ndarray:
+def tau_value(game: TUGameLike, tol: float = 1e-9) -> np.ndarray:
     """The τ value ``m + α(M − m)`` with ``Σ τ = v(N)`` (Tijs 1981).
 
     Raises :class:`NotQuasiBalancedError` (a ``ValueError``) naming the violated condition if
@@ -149,6 +150,7 @@ def tau_value(game: TUGame, tol: float = 1e-9) -> np.ndarray:
     The three-player example of Stach (2011), as computed by ``tauValue`` of the R package
     CoopGame: ``v(12) = 1, v(13) = 2, v(23) = 1, v(N) = 3``, singletons 0.
 
+    >>> from clustermarketing.games.cooperative import TUGame
     >>> tau_value(TUGame([0, 0, 0, 1, 0, 2, 1, 3])).round(6).tolist()
     [1.2, 0.6, 1.2]
     """

@@ -13,7 +13,11 @@ return cost allocations, the core is ``{x : x(N) = c(N), x(S) ≤ c(S)}`` and th
 :func:`profit_form`.
 
 :class:`TUGame` is a thin front: its methods delegate to the module-level functions
-(``shapley(game)``, ``nucleolus(game)``, ...), which are the reference implementation.
+(``shapley(game)``, ``nucleolus(game)``, ...), which are the reference implementation. Those
+solvers read a game only through its attributes (``n``, ``values``, ``cost``, ``players``; see
+:class:`~._bitmask.TUGameLike`) and never import this module, so it imports them at the top;
+the modules that *build* games (classic games, voting, files, allocation, the graph-restricted
+and quotient games) import ``TUGame`` from here.
 
 References
 ----------
@@ -24,62 +28,42 @@ Springer. Chapter 2 (TU games, cost games).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from clustermarketing.games.cooperative.core import CoreCheck, LeastCore
+from clustermarketing.games.cooperative._bitmask import (
+    CHUNK_ROWS,
+    MAX_TABLE_PLAYERS,
+    checked_table,
+    coalition_matrix,
+    members_of,
+    popcount,
+    profit_form,
+    subset_sums,
+)
+from clustermarketing.games.cooperative._graph_values import myerson
+from clustermarketing.games.cooperative._unions import aumann_dreze, owen
+from clustermarketing.games.cooperative.banzhaf import banzhaf
+from clustermarketing.games.cooperative.core import (
+    CoreCheck,
+    LeastCore,
+    core_contains,
+    is_core_empty,
+    least_core,
+)
+from clustermarketing.games.cooperative.nucleolus import nucleolus, prenucleolus
+from clustermarketing.games.cooperative.properties import (
+    is_balanced,
+    is_convex,
+    is_monotone,
+    is_superadditive,
+)
+from clustermarketing.games.cooperative.shapley import shapley
+from clustermarketing.games.cooperative.tau import tau_value
 
+# The bitmask helpers (and MAX_TABLE_PLAYERS) live in ``_bitmask`` and stay importable from here.
 __all__ = ["TUGame", "coalition_matrix", "popcount", "profit_form", "subset_sums"]
-
-#: Largest number of players for which a full ``2**n`` table is built.
-MAX_TABLE_PLAYERS = 26
-
-_CHUNK_ROWS = 1 << 16
-
-
-def popcount(n: int) -> np.ndarray:
-    """Return the coalition sizes ``|S|`` for all ``2**n`` bitmasks (int64 array)."""
-    sizes = np.zeros(1, dtype=np.int64)
-    for _ in range(n):
-        sizes = np.concatenate([sizes, sizes + 1])
-    return sizes
-
-
-def subset_sums(x: np.ndarray) -> np.ndarray:
-    """Return ``x(S) = Σ_{i∈S} x_i`` for every bitmask ``S`` (length ``2**len(x)``).
-
-    Built by doubling: the table for players ``0..i`` is the table for ``0..i−1`` followed by
-    the same table plus ``x_i``. Cost ``O(2**n)``.
-    """
-    x = np.asarray(x, dtype=float)
-    sums = np.zeros(1)
-    for xi in x:
-        sums = np.concatenate([sums, sums + xi])
-    return sums
-
-
-def coalition_matrix(n: int, masks: np.ndarray | None = None) -> np.ndarray:
-    """Boolean membership matrix ``M[k, i] = (player i ∈ coalition k)``.
-
-    ``masks`` defaults to all ``2**n`` bitmasks in index order.
-    """
-    if masks is None:
-        masks = np.arange(1 << n, dtype=np.int64)
-    masks = np.asarray(masks, dtype=np.int64)
-    return ((masks[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(bool)
-
-
-def profit_form(game: TUGame) -> tuple[np.ndarray, float]:
-    """Return ``(v, sign)``: the worths of the profit form and the sign to map allocations back.
-
-    For a profit game ``v`` is ``game.values`` and ``sign = 1``; for a cost game ``v = −c`` and
-    ``sign = −1``, so that a solution ``y`` of ``v`` gives the cost allocation ``x = sign·y``.
-    """
-    if game.cost:
-        return -game.values, -1.0
-    return game.values, 1.0
 
 
 class TUGame:
@@ -110,18 +94,7 @@ class TUGame:
         cost: bool = False,
         players: Sequence[Hashable] | None = None,
     ) -> None:
-        arr = np.array(values, dtype=float).reshape(-1)
-        size = arr.size
-        if size == 0 or size & (size - 1):
-            raise ValueError(
-                f"values must have length 2**n (one entry per coalition bitmask), got {size}"
-            )
-        n = size.bit_length() - 1
-        if arr[0] != 0:
-            raise ValueError(f"values[0] is v(∅) and must be 0, got {arr[0]!r}")
-        if not np.all(np.isfinite(arr)):
-            bad = int(np.flatnonzero(~np.isfinite(arr))[0])
-            raise ValueError(f"values must be finite; values[{bad}] = {arr[bad]!r}")
+        arr, n = checked_table(values)
         if players is None:
             labels: tuple[Hashable, ...] = tuple(str(i) for i in range(n))
         else:
@@ -130,7 +103,6 @@ class TUGame:
                 raise ValueError(f"{len(labels)} player labels given for a game of {n} players")
             if len(set(labels)) != n:
                 raise ValueError(f"player labels must be distinct, got {labels}")
-        arr.setflags(write=False)
         self._values = arr
         self.n = n
         self.cost = bool(cost)
@@ -155,8 +127,8 @@ class TUGame:
             raise ValueError(f"from_function tabulates 2**n values; need 0 <= n <= 26, got {n}")
         total = 1 << n
         values = np.zeros(total)
-        for start in range(1, total, _CHUNK_ROWS):
-            masks = np.arange(start, min(start + _CHUNK_ROWS, total), dtype=np.int64)
+        for start in range(1, total, CHUNK_ROWS):
+            masks = np.arange(start, min(start + CHUNK_ROWS, total), dtype=np.int64)
             out = np.asarray(f(coalition_matrix(n, masks)), dtype=float).reshape(-1)
             if out.shape != masks.shape:
                 raise ValueError(
@@ -236,7 +208,7 @@ class TUGame:
 
     def members(self, mask: int) -> tuple[Hashable, ...]:
         """Labels of the players in the coalition ``mask``."""
-        return tuple(p for i, p in enumerate(self.players) if (mask >> i) & 1)
+        return members_of(self.players, mask)
 
     def __call__(self, coalition: int | Iterable[Hashable]) -> float:
         """``v(S)`` (or ``c(S)``) of a coalition given as a mask or an iterable of players."""
@@ -249,90 +221,60 @@ class TUGame:
     # ------------------------------------------------------------------ solutions (delegation)
     def shapley(self) -> np.ndarray:
         """Exact Shapley value, see :func:`~clustermarketing.games.cooperative.shapley.shapley`."""
-        from clustermarketing.games.cooperative.shapley import shapley
-
         return shapley(self)
 
     def banzhaf(self, normalized: bool = True) -> np.ndarray:
         """Banzhaf value, see :func:`~clustermarketing.games.cooperative.banzhaf.banzhaf`."""
-        from clustermarketing.games.cooperative.banzhaf import banzhaf
-
         return banzhaf(self, normalized=normalized)
 
     def myerson(self, edges: Iterable[Sequence[Any]]) -> np.ndarray:
         """Myerson value for a communication graph, see :func:`~.graph_values.myerson`."""
-        from clustermarketing.games.cooperative.graph_values import myerson
-
         return myerson(self, edges)
 
     def owen(self, unions: Iterable[Iterable[Any]]) -> np.ndarray:
         """Owen value for a priori unions, see :func:`~.unions.owen`."""
-        from clustermarketing.games.cooperative.unions import owen
-
         return owen(self, unions)
 
     def aumann_dreze(self, blocks: Iterable[Iterable[Any]]) -> np.ndarray:
         """Aumann–Drèze value for a coalition structure, see :func:`~.unions.aumann_dreze`."""
-        from clustermarketing.games.cooperative.unions import aumann_dreze
-
         return aumann_dreze(self, blocks)
 
     def tau_value(self) -> np.ndarray:
         """τ value (Tijs 1981), see :func:`~.tau.tau_value`."""
-        from clustermarketing.games.cooperative.tau import tau_value
-
         return tau_value(self)
 
     def nucleolus(self) -> np.ndarray:
         """Nucleolus, see :func:`~clustermarketing.games.cooperative.nucleolus.nucleolus`."""
-        from clustermarketing.games.cooperative.nucleolus import nucleolus
-
         return nucleolus(self)
 
     def prenucleolus(self) -> np.ndarray:
         """Prenucleolus, see :func:`~clustermarketing.games.cooperative.nucleolus.prenucleolus`."""
-        from clustermarketing.games.cooperative.nucleolus import prenucleolus
-
         return prenucleolus(self)
 
     def least_core(self) -> LeastCore:
         """Least core ``(epsilon, allocation)``, see :func:`~.core.least_core`."""
-        from clustermarketing.games.cooperative.core import least_core
-
         return least_core(self)
 
     def core_contains(self, x: Sequence[float] | np.ndarray, tol: float = 1e-9) -> CoreCheck:
         """Whether ``x`` is in the core, see :func:`~.core.core_contains`."""
-        from clustermarketing.games.cooperative.core import core_contains
-
         return core_contains(self, x, tol=tol)
 
     def is_core_empty(self) -> bool:
         """Bondareva–Shapley test, see :func:`~.core.is_core_empty`."""
-        from clustermarketing.games.cooperative.core import is_core_empty
-
         return is_core_empty(self)
 
     def is_superadditive(self) -> bool:
         """See :func:`~.properties.is_superadditive`."""
-        from clustermarketing.games.cooperative.properties import is_superadditive
-
         return is_superadditive(self)
 
     def is_convex(self) -> bool:
         """See :func:`~.properties.is_convex`."""
-        from clustermarketing.games.cooperative.properties import is_convex
-
         return is_convex(self)
 
     def is_monotone(self) -> bool:
         """See :func:`~.properties.is_monotone`."""
-        from clustermarketing.games.cooperative.properties import is_monotone
-
         return is_monotone(self)
 
     def is_balanced(self) -> bool:
         """See :func:`~.properties.is_balanced`."""
-        from clustermarketing.games.cooperative.properties import is_balanced
-
         return is_balanced(self)

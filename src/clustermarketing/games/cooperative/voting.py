@@ -38,7 +38,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from clustermarketing.games.cooperative.tu import TUGame, subset_sums
+from clustermarketing.games.cooperative._bitmask import subset_sums
+from clustermarketing.games.cooperative.tu import TUGame
 
 __all__ = ["banzhaf_index", "shapley_shubik_index", "weighted_voting_game"]
 
