@@ -398,7 +398,11 @@ def analyze_command(
         "group": group,
         "groups": analysis.groups,
         "instrument": str(instrument) if instrument else "shipped",
-        **{k: v for k, v in analysis.options.items() if k not in ("reverse_items", "points")},
+        **{
+            k: v
+            for k, v in analysis.options.items()
+            if k not in ("reverse_items", "points", "item_construct")
+        },
     }
     prov = _provenance("analyze", [responses, *([instrument] if instrument else [])], options)
     if fmt is AnalysisFormat.json:
@@ -460,6 +464,14 @@ def simulate_command(
         Path | None,
         typer.Option(help="YAML of measurement-model parameters (see docs/survey.md)."),
     ] = None,
+    missing_rate: Annotated[
+        float | None,
+        typer.Option(
+            help="Chance that a simulated answer is left blank (overrides --measurement).",
+            min=0.0,
+            max=0.99,
+        ),
+    ] = None,
     instrument: InstrumentOption = None,
     set_: Annotated[
         list[str] | None,
@@ -488,6 +500,8 @@ def simulate_command(
     from clustermarketing.survey import MeasurementModel, simulate_responses
     from clustermarketing.survey.io import responses_csv_text
 
+    if missing_rate is not None:
+        mm_data["missing_rate"] = missing_rate
     try:
         mm = MeasurementModel.model_validate(mm_data)
     except ValidationError as e:

@@ -150,7 +150,7 @@ class SurveyAnalysis:
             "groups": list(self.groups),
             "n": dict(self.n),
             "missing": self.missing,
-            "options": dict(self.options),
+            "options": {k: v for k, v in self.options.items() if k != "item_construct"},
             "reliability": rel,
             "comparisons": comps,
         }
@@ -265,6 +265,7 @@ def analyze(
             "confidence": confidence,
             "reverse_items": inst.reverse_items(),
             "points": inst.scale.points,
+            "item_construct": {i.id: i.construct for i in inst.items},
         },
         constructs={c.id: c.title for c in inst.constructs},
         kinds={c.id: c.kind for c in inst.constructs},

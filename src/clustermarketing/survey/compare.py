@@ -20,7 +20,10 @@ and ``B`` (second):
   no one chose are dropped; no Yates correction). Effect: **Cramér's V**
   ``= √(χ²/(n·(min(r, c) − 1)))`` with a 95% CI from inverting the noncentral χ² distribution
   (the noncentrality λ with ``P(χ²_df(λ) ≥ χ²_obs)`` = 0.025 and 0.975, ``V = √(λ/(n(min−1)))``).
-  When more than 20% of expected counts are below 5 (Cochran's rule) the ``note`` says so.
+  The interval is for the noncentrality-based V (as R's effectsize::cramers_v without
+  adjustment); when χ² is close to its df the plain V is biased upward and can lie above the
+  interval — the ``note`` says so, as it does when more than 20% of expected counts are below 5
+  (Cochran's rule).
 
 With more than two groups the Mann–Whitney and Welch rows are replaced by the **Kruskal–Wallis H**
 test (``scipy.stats.kruskal``, tie-corrected) with **ε²** ``= H/(n − 1)`` (Tomczak & Tomczak
@@ -36,6 +39,7 @@ answers, no variance) keep ``p = NaN`` and are left out of the adjustment.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -73,7 +77,9 @@ def rank_biserial(u_first: float, n1: int, n2: int) -> tuple[float, float, float
     """
     r = 2.0 * u_first / (n1 * n2) - 1.0
     se = math.sqrt((n1 + n2 + 1) / (3.0 * n1 * n2))
-    z = math.atanh(min(max(r, -1 + 1e-12), 1 - 1e-12))
+    if abs(r) >= 1.0:  # complete separation: z is infinite, the interval collapses on r
+        return r, r, r
+    z = math.atanh(r)
     return r, math.tanh(z - _Z * se), math.tanh(z + _Z * se)
 
 
@@ -196,7 +202,9 @@ def _two_group_tests(a: np.ndarray, b: np.ndarray) -> list[dict[str, Any]]:
     elif a.var(ddof=1) == 0 and b.var(ddof=1) == 0:
         wt["note"] = "no variance within groups"
     else:
-        t = stats.ttest_ind(a, b, equal_var=False)
+        with warnings.catch_warnings():  # near-constant samples: scipy warns, the result stands
+            warnings.simplefilter("ignore", RuntimeWarning)
+            t = stats.ttest_ind(a, b, equal_var=False)
         g, glo, ghi = hedges_g(a, b)
         wt.update(statistic=float(t.statistic), df=float(t.df), p=float(t.pvalue))
         wt.update(effect_size=g, ci_low=glo, ci_high=ghi)
@@ -236,8 +244,12 @@ def _chi_square(samples: list[np.ndarray], categories: Sequence[float] | None) -
     row.update(statistic=float(chi2), df=float(dof), p=float(p), effect_size=v)
     row.update(ci_low=lo, ci_high=hi)
     low = float(np.mean(expected < 5))
+    notes = []
     if low > 0.2:
-        row["note"] = f"{low:.0%} of expected counts < 5: chi-square approximation doubtful"
+        notes.append(f"{low:.0%} of expected counts < 5: chi-square approximation doubtful")
+    if v > hi:
+        notes.append("V above its CI: χ² near its df, V biased upward")
+    row["note"] = "; ".join(notes)
     return row
 
 

@@ -144,6 +144,8 @@ def likert_chart_svg(analysis: SurveyAnalysis, scale_labels: list[str] | None = 
     rev = set(analysis.options.get("reverse_items", []))
     cmap = matplotlib.colormaps["RdBu"]
     colors = [cmap(0.1 + 0.8 * k / max(points - 1, 1)) for k in range(points)]
+    if points % 2 == 1:
+        colors[points // 2] = (0.85, 0.85, 0.85, 1.0)  # neutral in grey, not near-white
     n_rows = len(shares)
     fig = Figure(figsize=(9, 0.9 + 0.24 * n_rows))
     ax = fig.add_subplot()
@@ -164,8 +166,15 @@ def likert_chart_svg(analysis: SurveyAnalysis, scale_labels: list[str] | None = 
     ]
     ax.set_yticks(y, ticks, fontsize=7)
     ax.axvline(0, color="#333", linewidth=0.8)
+    construct_of = analysis.options.get("item_construct", {})
+    items = shares["item"].tolist()
+    for k in range(1, n_rows):  # a thin line between constructs
+        if construct_of.get(items[k]) != construct_of.get(items[k - 1]):
+            ax.axhline(y[k] + 0.5, color="#999", linewidth=0.6)
     ax.set_xlim(-100, 100)
-    ax.set_xlabel("share of answers, % (disagree ← 0 → agree; neutral split at 0)")
+    ax.set_xlabel(
+        "share of answers, % (disagree ← 0 → agree; neutral split at 0; (R) items recoded)"
+    )
     ax.legend(
         ncols=min(points, 4),
         fontsize=7,

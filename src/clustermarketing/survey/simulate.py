@@ -123,8 +123,8 @@ def _one(
     for q in instrument.background:
         if q.id in background:
             table[q.id] = background[q.id]
-    for col in answers.columns:
-        table[col] = answers[col].to_numpy()
+    for col in answers.columns:  # whole numbers, <NA> = blank
+        table[col] = pd.array(answers[col].to_numpy(), dtype="Int64")
     table.attrs["scenario"] = sc.name
     table.attrs["seed"] = seed
     table.attrs["clustered"] = flag
