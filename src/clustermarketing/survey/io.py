@@ -161,7 +161,7 @@ def _read_csv(path: Path) -> list[tuple[int, list[str]]]:
         reader = csv.reader(io.StringIO(text, newline=""))
         for cells in reader:
             line = reader.line_num
-            if not header_seen and (not cells or cells[0].lstrip().startswith("#")):
+            if not header_seen and (_blank(cells) or cells[0].lstrip().startswith("#")):
                 continue  # comment or blank line before the header
             if header_seen and _blank(cells):
                 continue
