@@ -99,7 +99,6 @@ def _one_problem(err: pytest.ExceptionInfo, *parts: str) -> str:
     return text
 
 
-settings.register_profile("survey_fuzz", max_examples=25, deadline=None)
 FUZZ = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
