@@ -179,3 +179,18 @@ def test_simulate_user_errors(tmp_path: Path) -> None:
     )
     _err(["survey", "simulate", "footwear", "--out", str(tmp_path)], "is a directory")
     assert not (tmp_path / "s.csv").exists()
+
+
+def test_synthetic_name_and_construct_only_rows(tmp_path: Path, monkeypatch) -> None:
+    out = json.loads(
+        _ok(
+            ["survey", "analyze", "synthetic", "-g", "clustered", "--no-items", "-f", "json"]
+        ).stdout
+    )
+    assert out["source"] == "synthetic" and out["comparisons"]
+    assert all(c["item"] is None for c in out["comparisons"])
+    assert list(out["provenance"]["inputs"]) == ["synthetic"]
+    # a real file called "synthetic" wins over the shipped example
+    monkeypatch.chdir(tmp_path)
+    Path("synthetic").write_text("")
+    _err(["survey", "analyze", "synthetic"], "the file is empty")

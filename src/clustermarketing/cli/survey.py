@@ -115,6 +115,17 @@ def _emit(text: str, out: Path | None, what: str) -> None:
     stderr.print(f"wrote {what} to {out}", highlight=False)
 
 
+#: Response-file argument naming the shipped synthetic example (when no such file exists).
+SYNTHETIC = "synthetic"
+
+
+def _resolve(path: Path) -> Path:
+    """``synthetic`` (and no file of that name) means the shipped synthetic response file."""
+    from clustermarketing.survey import synthetic_responses_path
+
+    return synthetic_responses_path() if str(path) == SYNTHETIC and not path.exists() else path
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -125,7 +136,9 @@ def _provenance(command: str, inputs: list[Path], options: dict[str, Any]) -> di
     return {
         "tool": f"clustermarketing {clustermarketing.__version__}",
         "command": f"clustermarketing survey {command}",
-        "inputs": {str(p): f"sha256:{_sha256(p)}" for p in inputs if p.is_file()},
+        "inputs": {
+            str(p): f"sha256:{_sha256(_resolve(p))}" for p in inputs if _resolve(p).is_file()
+        },
         "options": options,
     }
 
@@ -231,7 +244,7 @@ def _run_analysis(
 
     inst = _instrument(instrument)
     with user_errors():
-        frame = read_responses(responses)
+        frame = read_responses(_resolve(responses))
         resp = validate_responses(frame, inst, group=group, source=str(responses))
         if groups is not None:
             order = [g.strip() for g in groups.split(",") if g.strip()]
@@ -351,7 +364,10 @@ def _analysis_csv(analysis: Any, prov: dict[str, Any]) -> str:
 @survey_app.command("analyze")
 def analyze_command(
     responses: Annotated[
-        Path, typer.Argument(help="Responses: CSV or Excel (.xlsx), one row per respondent.")
+        Path,
+        typer.Argument(
+            help="Responses: CSV or Excel (.xlsx), one row per respondent; 'synthetic' = the shipped example."
+        ),
     ],
     group: Annotated[
         str | None,
@@ -381,6 +397,14 @@ def analyze_command(
             help="Share of a construct's items needed for a construct score.", min=0.01, max=1.0
         ),
     ] = 0.5,
+    items: Annotated[
+        bool,
+        typer.Option(
+            "--items/--no-items",
+            help="Show the item rows of the comparison (--no-items: construct scores only; "
+            "p-values stay adjusted over every test run).",
+        ),
+    ] = True,
     fmt: Annotated[
         AnalysisFormat, typer.Option("--format", "-f", help="Output format.")
     ] = AnalysisFormat.table,
@@ -394,9 +418,12 @@ def analyze_command(
     inst, analysis = _run_analysis(
         responses, group, groups, instrument, missing, correction, family, min_answered
     )
+    if not items and analysis.comparisons is not None:
+        analysis.comparisons = analysis.comparisons[analysis.comparisons["item"].isna()]
     options = {
         "group": group,
         "groups": analysis.groups,
+        "items": items,
         "instrument": str(instrument) if instrument else "shipped",
         **{
             k: v
@@ -557,7 +584,10 @@ def simulate_command(
 # --- compare -----------------------------------------------------------------------------------
 @survey_app.command("compare")
 def compare_command(
-    real: Annotated[Path, typer.Argument(help="Surveyed responses (CSV/Excel).")],
+    real: Annotated[
+        Path,
+        typer.Argument(help="Surveyed responses (CSV/Excel; 'synthetic' = the shipped example)."),
+    ],
     simulated: Annotated[Path, typer.Argument(help="Simulated responses (CSV/Excel).")],
     group: Annotated[
         str, typer.Option("--group", "-g", help="Background column to compare by.")
