@@ -71,6 +71,7 @@ def function_arrays(cfg: FunctionsConfig) -> dict[str, np.ndarray]:
 def plan_functions(
     arrays: dict[str, np.ndarray],
     pooled_names: list[str],
+    *,
     active: np.ndarray,
     output: np.ndarray,
     revenue: np.ndarray,

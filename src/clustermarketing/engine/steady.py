@@ -21,7 +21,9 @@ import numpy as np
 from clustermarketing.engine.build import build
 from clustermarketing.engine.functions import F_INDEX, FunctionPlan, function_arrays, plan_functions
 from clustermarketing.engine.market import clear_market
+from clustermarketing.engine.mechanisms import Mechanisms, Period
 from clustermarketing.engine.state import State, World
+from clustermarketing.engine.streams import Streams, child
 from clustermarketing.engine.structures import build_structure
 from clustermarketing.scenario.model import ModelConfig
 from clustermarketing.scenario.schema import Scenario
@@ -42,11 +44,12 @@ class SteadyCluster:
     def __init__(self, scenario: Scenario, model: ModelConfig, seed: int | None = None) -> None:
         self.sc = scenario
         self.model = model
-        ss = np.random.SeedSequence(scenario.seed if seed is None else seed, spawn_key=(0, 0))
-        self.world, self.state0 = build(scenario, model, np.random.Generator(np.random.PCG64(ss)))
+        root = np.random.SeedSequence(scenario.seed if seed is None else seed)
+        self.world, self.state0 = build(scenario, model, Streams(child(root, 0)))
         w = np.array([s.share for s in scenario.firms.segments], dtype=float)
         self.seg_weight = w / w.sum()
         self.fn = function_arrays(scenario.functions)
+        self.hooks = Mechanisms(model, scenario)
 
     @property
     def firms(self) -> np.ndarray:
@@ -96,17 +99,32 @@ class SteadyCluster:
             plan = plan_functions(
                 self.fn,
                 pooled,
-                active,
-                output,
-                revenue,
-                eff,
-                eff,
-                sc.demography.affordability,
-                np.inf,
+                active=active,
+                output=output,
+                revenue=revenue,
+                effective_member=eff,
+                contributor=eff,
+                affordability=sc.demography.affordability,
+                throughput=np.inf,
             )
             self._stocks(st, plan)
             avail = (st.access | (eff[:, None] & st.coop_access[None, :])) & active[:, None]
-            mkt = clear_market(st, w, sc, model, "nash", plan, eff, avail, False, self.seg_weight)
+            p = Period(
+                t=0,
+                world=w,
+                state=st,
+                sc=sc,
+                model=model,
+                draws=None,  # type: ignore[arg-type]  (the market phase draws nothing)
+                structure=None,
+                eff=eff,
+                contrib=eff,
+                plan=plan,
+                flags={"fair": False},
+                seg_weight=self.seg_weight,
+            )
+            mkt = clear_market(p, avail=avail, hooks=self.hooks, pricing="nash")
+            st.price = mkt.prices(st.price)
             output, revenue = mkt.units, mkt.revenue
         assert mkt is not None
         member_units = np.where(eff, mkt.units, 0.0)
@@ -131,13 +149,13 @@ class SteadyCluster:
         if k and model.structure.kind != "none":
             links = build_structure(
                 model.structure,
-                np.flatnonzero(eff),
-                w.ties,
-                w.capacity,
-                True,
-                None,
-                max(1, len(model.pooled_functions)),
-                np.random.default_rng(0),
+                members=np.flatnonzero(eff),
+                ties=w.ties,
+                capacity=w.capacity,
+                hub_alive=True,
+                removed=None,
+                n_units=max(1, len(model.pooled_functions)),
+                rng=np.random.default_rng(0),
             ).links
         coord = model.structure.coordination_cost * links * (0.5 + 0.5 * (1.0 - sc.trust.initial))
         cost = float(plan.pooled_cost.sum()) + (coord if k else 0.0)

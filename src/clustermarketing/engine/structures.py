@@ -67,6 +67,7 @@ def _sym(rows: np.ndarray, cols: np.ndarray, n1: int) -> sp.csr_matrix:
 
 def build_structure(
     cfg: StructureConfig,
+    *,
     members: np.ndarray,
     ties: sp.csr_matrix,
     capacity: np.ndarray,
