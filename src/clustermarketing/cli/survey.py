@@ -626,6 +626,7 @@ def compare_command(
                 "title": r["title"],
                 "kind": r["kind"],
                 "agree": r["agree"],
+                "both_ci_include_zero": bool(r["both_ci_include_zero"]),
             }
             for n in names:
                 row[n] = {
@@ -684,7 +685,8 @@ def compare_command(
                 _p(r[f"{n}:p_adjusted"]),
                 _num(r[f"{n}:alpha"], 2),
             ]
-        cells.append("-" if r["agree"] is None else ("yes" if r["agree"] else "NO"))
+        agree = "-" if r["agree"] is None else ("yes" if r["agree"] else "NO")
+        cells.append(agree + (" (both CIs include 0)" if r["both_ci_include_zero"] else ""))
         t.add_row(*cells)
     print_table(t)
 

@@ -3,7 +3,9 @@
 :func:`compare_analyses` lines up, per construct, the group means of the construct score, the
 effect of the first group over the second (rank-biserial r of the Mann–Whitney test on the
 construct score, with its BH/Holm-adjusted p), Cronbach's α, and whether the two effects have the
-same sign (``agree``; None when either effect is undefined or exactly 0). Both analyses must use
+same sign (``agree``; None when either effect is undefined or exactly 0) and whether both 95%
+CIs include 0 (``both_ci_include_zero``: a disagreement there is no evidence either way). Both
+analyses must use
 the same grouping column with the same groups in the same order; with more than two groups the
 effect is ε² (no sign) and ``agree`` is None.
 """
@@ -62,6 +64,9 @@ def compare_analyses(
             row[f"{name}:alpha"] = float(alpha[x["construct"]])
         sx, sy = _sign(row[f"{names[0]}:effect"]), _sign(row[f"{names[1]}:effect"])
         row["agree"] = (sx == sy) if signed and sx is not None and sy is not None else None
+        row["both_ci_include_zero"] = signed and all(
+            float(row[f"{n}:ci_low"]) <= 0 <= float(row[f"{n}:ci_high"]) for n in names
+        )
         rows.append(row)
     out = pd.DataFrame(rows)
     out.attrs.update(
