@@ -41,7 +41,12 @@ def test_instrument_formats(tmp_path: Path) -> None:
     assert html.startswith("<!DOCTYPE html>") and html.count("class=choice") == 7 * len(INST.items)
     assert "<script" not in html
     header = _ok(["survey", "instrument", "-f", "csv"]).stdout
-    assert next(csv.reader(io.StringIO(header))) == INST.columns()
+    first, second = header.splitlines()
+    assert first.startswith("# response template") and clustermarketing.__version__ in first
+    assert next(csv.reader(io.StringIO(second))) == INST.columns()
+    template = tmp_path / "t.csv"
+    _ok(["survey", "instrument", "-f", "csv", "--out", str(template)])
+    _err(["survey", "analyze", str(template)], "header but no responses")
     text = _ok(["survey", "instrument", "-f", "yaml"]).stdout
     assert yaml.safe_load(text)["scale"]["points"] == 7
     out = tmp_path / "q.html"

@@ -222,7 +222,13 @@ def instrument_command(
     if fmt is InstrumentFormat.html:
         text = questionnaire_html(inst)
     elif fmt is InstrumentFormat.csv:
-        text = template_csv_text(inst)
+        import clustermarketing
+
+        text = (
+            f"# response template: questionnaire {inst.name!r} version {inst.version} "
+            f"(clustermarketing {clustermarketing.__version__}); one row per respondent, "
+            f"answers 1-{inst.scale.points}, blank = not answered\n" + template_csv_text(inst)
+        )
     else:
         with user_errors():
             text = instrument_yaml_text(instrument)
@@ -560,8 +566,9 @@ def simulate_command(
     opts = {
         "scenarios": list(scenarios),
         "model": model,
+        "models": table.attrs["models"],
         "seeds": table.attrs["seeds"],
-        "periods": periods,
+        "periods": table.attrs["periods"],
         "replicates": replicates,
         "clustered": table.attrs["clustered"],
         "set": list(set_ or ()),

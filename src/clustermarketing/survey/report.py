@@ -99,8 +99,11 @@ def questionnaire_html(instrument: Instrument) -> str:
                 f"<tr><td>{_e(item.text)} <span class=small>({_e(item.id)})</span></td>{boxes}</tr>"
             )
         parts.append("</table>")
+    import clustermarketing
+
     parts.append(
-        f"<p class=small>{_e(instrument.name)}, version {_e(instrument.version)}. "
+        f"<p class=small>{_e(instrument.name)}, version {_e(instrument.version)}; "
+        f"printed by clustermarketing {_e(clustermarketing.__version__)}. "
         "Enter answers in the CSV template from "
         "<code>clustermarketing survey instrument --format csv</code>: one row per respondent, "
         f"answers 1–{sc.points} under the item ids, blank when not answered.</p>"

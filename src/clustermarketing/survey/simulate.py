@@ -127,6 +127,8 @@ def _one(
         table[col] = pd.array(answers[col].to_numpy(), dtype="Int64")
     table.attrs["scenario"] = sc.name
     table.attrs["seed"] = seed
+    table.attrs["model"] = result.summary.get("model", model)
+    table.attrs["periods"] = result.summary.get("periods", periods)
     table.attrs["clustered"] = flag
     return table
 
@@ -192,8 +194,8 @@ def simulate_responses(
         "scenarios": names,
         "seeds": [t.attrs["seed"] for t in tables],
         "clustered": {t.attrs["scenario"]: t.attrs["clustered"] for t in tables},
-        "model": model,
-        "periods": periods,
+        "models": {t.attrs["scenario"]: t.attrs["model"] for t in tables},
+        "periods": {t.attrs["scenario"]: t.attrs["periods"] for t in tables},
         "replicates": replicates,
         "measurement": mm.model_dump(),
     }
