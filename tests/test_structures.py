@@ -9,7 +9,7 @@ import scipy.sparse as sp
 import clustermarketing as cm
 from clustermarketing.engine.structures import build_structure
 from clustermarketing.engine.ties import generate_ties
-from clustermarketing.scenario.model import StructureConfig
+from clustermarketing.models.config import StructureConfig
 
 N = 200
 

@@ -26,9 +26,9 @@ from clustermarketing.analysis.stats import mean_ci
 from clustermarketing.engine.metrics import METRICS, replicate_values
 from clustermarketing.engine.runner import ArmRun, group_profits, run_arm
 from clustermarketing.models import PRESETS
+from clustermarketing.models.config import ModelConfig
 from clustermarketing.parallel import make_evaluator
 from clustermarketing.scenario.load import load_scenario
-from clustermarketing.scenario.model import ModelConfig
 from clustermarketing.scenario.schema import Scenario
 
 BASELINE = "independent"

@@ -45,23 +45,59 @@ class Accounts:
     reserve: float  # the cooperative's surplus carried to next period
 
 
+@dataclass(frozen=True)
+class OperatingCosts:
+    """Each firm's cost lines of running its business this period (CU), before pooled costs."""
+
+    production: np.ndarray  # unit cost × units + distribution
+    overhead: np.ndarray  # fixed operating cost of active firms
+    fees: np.ndarray  # per-unit fees of effective members
+    transaction: np.ndarray  # per-unit transaction cost through the cooperative, × (1 − trust)
+    contracting: np.ndarray  # contract upkeep of effective members, × (1 − trust)
+    commission: np.ndarray  # commission on members' revenue
+
+
+def operating_costs(p: Period, *, mkt: Market) -> OperatingCosts:
+    """The cost lines every firm carries whatever the cooperative's budget does.
+
+    One source of truth: :func:`settle` and the steady-state coalition analysis
+    (:mod:`clustermarketing.analysis.steady`) both charge these.
+    """
+    state, w, sc, model, eff = p.state, p.world, p.sc, p.model, p.eff
+    units, revenue = mkt.units, mkt.revenue
+    member_units = np.where(eff, units, 0.0)
+    return OperatingCosts(
+        production=mkt.unit_cost * units + mkt.distribution,
+        overhead=np.where(state.active, sc.firms.overhead_per_employee * w.employees, 0.0),
+        fees=model.contract.per_unit_fee * member_units,
+        transaction=sc.trust.transaction_cost * (1.0 - state.trust) * member_units,
+        contracting=np.where(eff, model.contract.contracting_cost * (1.0 - state.trust), 0.0),
+        commission=np.where(eff, mkt.commission * revenue, 0.0),
+    )
+
+
+def coordination_cost(p: Period) -> float:
+    """Coordination cost of the structure: per link, scaled by the members' distrust."""
+    structure, eff = p.structure, p.eff
+    if structure is None or not eff.any():
+        return 0.0
+    distrust = 1.0 - float(p.state.trust[eff].mean())
+    return p.model.structure.coordination_cost * structure.links * (0.5 + 0.5 * distrust)
+
+
 def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Accounts:
     """Charge every cost and run the cooperative's budget.
 
     Pure: the new reserve is ``Accounts.reserve``; the sequencer adds ``profit`` to cash.
     """
-    state, w, sc, model, structure, plan = p.state, p.world, p.sc, p.model, p.structure, p.plan
+    state, w, model, structure, plan = p.state, p.world, p.model, p.structure, p.plan
     eff, contrib, d = p.eff, p.contrib, p.draws
     n = w.n
     coop = model.cooperative
     units, revenue = mkt.units, mkt.revenue
-    production = mkt.unit_cost * units + mkt.distribution
-    overhead = np.where(state.active, sc.firms.overhead_per_employee * w.employees, 0.0)
-    member_units = np.where(eff, units, 0.0)
-    fees = model.contract.per_unit_fee * member_units
-    transaction = sc.trust.transaction_cost * (1.0 - state.trust) * member_units
-    contracting = np.where(eff, model.contract.contracting_cost * (1.0 - state.trust), 0.0)
-    commission = np.where(eff, mkt.commission * revenue, 0.0)
+    ops = operating_costs(p, mkt=mkt)
+    production, overhead, fees = ops.production, ops.overhead, ops.fees
+    transaction, contracting, commission = ops.transaction, ops.contracting, ops.commission
     reg = model.regulation
     monitor = structure.monitor if structure is not None else np.zeros(n)
     p_catch = 1.0 - (1.0 - reg.monitoring * monitor) * (
@@ -70,10 +106,7 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
     caught = mkt.free_rider & (d.uniform("catch") < p_catch)
     fines = np.where(caught, reg.fine + model.contract.breach_penalty, 0.0)
     excluded = caught & (d.uniform("exclude") < reg.exclusion)
-    coord = 0.0
-    if structure is not None and eff.any():
-        distrust = 1.0 - float(state.trust[eff].mean())
-        coord = model.structure.coordination_cost * structure.links * (0.5 + 0.5 * distrust)
+    coord = coordination_cost(p)
     pooled_total = (
         float(plan.pooled_cost.sum()) + coord + hooks.call("pooled_cost", p, 0.0) + acc.coop_entry
     )

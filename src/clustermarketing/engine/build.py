@@ -16,8 +16,8 @@ import scipy.sparse as sp
 from clustermarketing.engine.state import State, World
 from clustermarketing.engine.streams import Streams
 from clustermarketing.engine.ties import edgelist_ties, generate_ties
+from clustermarketing.models.config import ModelConfig
 from clustermarketing.scenario.inputs import read_edgelist, read_firms_csv
-from clustermarketing.scenario.model import ModelConfig
 from clustermarketing.scenario.schema import Scenario
 
 

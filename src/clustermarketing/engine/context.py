@@ -11,7 +11,7 @@ from clustermarketing.engine.functions import function_arrays
 from clustermarketing.engine.mechanisms import Mechanisms
 from clustermarketing.engine.state import World
 from clustermarketing.engine.streams import Draws, Streams
-from clustermarketing.scenario.model import ModelConfig
+from clustermarketing.models.config import ModelConfig
 from clustermarketing.scenario.schema import Scenario
 
 

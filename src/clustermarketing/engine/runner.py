@@ -24,7 +24,7 @@ from clustermarketing.engine.context import Context
 from clustermarketing.engine.period import step
 from clustermarketing.engine.state import State, World, panel_fields
 from clustermarketing.engine.streams import Streams, child, seed_sequence
-from clustermarketing.scenario.model import ModelConfig
+from clustermarketing.models.config import ModelConfig
 from clustermarketing.scenario.schema import Scenario
 
 __all__ = ["ArmRun", "group_profits", "replicate_streams", "run_arm"]

@@ -24,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from clustermarketing.scenario.model import StructureConfig
+from clustermarketing.models.config import StructureConfig
 
 
 @dataclass

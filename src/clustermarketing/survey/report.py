@@ -3,7 +3,7 @@
 The chart is a diverging stacked bar chart (Robbins & Heiberger 2011): for every item and group,
 the shares of each answer, disagreement to the left of zero, agreement to the right and the
 neutral midpoint split across zero, so groups that agree more sit further right. It is drawn with
-matplotlib (the ``plot`` extra) as inline SVG — no scripts, no network, deterministic output.
+matplotlib (the ``report`` extra) as inline SVG — no scripts, no network, deterministic output.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def likert_chart_svg(analysis: SurveyAnalysis, scale_labels: list[str] | None = 
     except ImportError:
         raise ClusterMarketingError(
             "the HTML report draws its chart with matplotlib, which is not installed; "
-            "install it with: pip install 'clustermarketing[plot]'"
+            "install it with: pip install 'clustermarketing[report]'"
         ) from None
     shares = likert_shares(analysis)
     points = len([c for c in shares.columns if c.isdigit()])

@@ -82,11 +82,12 @@ def _one(
     clustered: bool | None,
     overrides: Sequence[str],
 ) -> pd.DataFrame:
-    import clustermarketing as cm
+    from clustermarketing.analysis import simulate
+    from clustermarketing.scenario import load_scenario
 
-    sc = cm.load_scenario(source, list(overrides))
+    sc = load_scenario(source, list(overrides))
     seed = int(sc.seed if seed is None else seed)
-    result = cm.simulate(
+    result = simulate(
         sc, model=model, seed=seed, replicates=replicates, periods=periods, firm_panel=True
     )
     if result.firms is None or result.firms.empty:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from clustermarketing.engine.state import State, World
     from clustermarketing.engine.streams import Draws
     from clustermarketing.engine.structures import Structure
-    from clustermarketing.scenario.model import ModelConfig
+    from clustermarketing.models.config import ModelConfig
     from clustermarketing.scenario.schema import Scenario
 
 
