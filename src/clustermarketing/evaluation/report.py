@@ -237,8 +237,8 @@ def weights_figure(d: dict[str, Any]) -> go.Figure:
 def allocation(scenario: Any, model: str) -> dict[str, Any]:
     """Pooled-cost allocation of ``model`` among segments: equal, proportional, dues, Shapley,
     nucleolus (prenucleolus when no imputation exists), and which rule the preset uses."""
-    from clustermarketing.games.cooperative.allocation import AllocationProblem, allocate
     from clustermarketing.analysis.coalitions import scenario_game
+    from clustermarketing.games.cooperative.allocation import AllocationProblem, allocate
 
     cfg = scenario.model_config_for(model)
     sg = scenario_game(scenario, model, "segment")
