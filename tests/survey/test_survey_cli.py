@@ -146,6 +146,8 @@ def test_analyze_user_errors(tmp_path: Path) -> None:
     _err(["survey", "analyze", SHIPPED, "-g", "clustered", "--groups", "yes,maybe"], "--groups")
     _err(["survey", "analyze", SHIPPED, "--out", str(tmp_path / "x.txt")], "table format")
     _err(["survey", "analyze", SHIPPED, "--missing", "mean"], "--missing")
+    _err(["survey", "analyze", SHIPPED, "--no-items"], "--no-items: needs --group")
+    _err(["survey", "analyze", SHIPPED, "--groups", "yes,no"], "--groups: needs --group")
 
 
 def test_simulate_then_analyze_and_compare(tmp_path: Path) -> None:

@@ -421,6 +421,8 @@ def analyze_command(
     _check_out(out, force)
     if fmt is AnalysisFormat.table and out is not None:
         fail("--out: the table format prints to the terminal; use --format csv, json or html")
+    if group is None and (groups is not None or not items):
+        fail(f"{'--groups' if groups is not None else '--no-items'}: needs --group COLUMN")
     inst, analysis = _run_analysis(
         responses, group, groups, instrument, missing, correction, family, min_answered
     )
