@@ -13,6 +13,7 @@ evaluator is created (``pip install 'clustermarketing[ray]'``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -25,6 +26,24 @@ R = TypeVar("R")
 #: Ray binds a local instance to the loopback interface when this is "0" (its switch for
 #: single-machine use); set before ``import ray``, inherited by the workers it starts.
 _LOCAL_ONLY_ENV = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+
+
+@contextlib.contextmanager
+def _loopback(ray: Any) -> Iterator[None]:
+    """Bind a new local instance to 127.0.0.1 even when ``ray`` was imported before the
+    environment switch was set (Ray reads it into a constant at import)."""
+    try:
+        from ray._private import ray_constants
+    except ImportError:  # a future Ray without the switch: its default binding applies
+        yield
+        return
+    saved = ray_constants.ENABLE_RAY_CLUSTER
+    if os.environ.get(_LOCAL_ONLY_ENV) == "0":
+        ray_constants.ENABLE_RAY_CLUSTER = False
+    try:
+        yield
+    finally:
+        ray_constants.ENABLE_RAY_CLUSTER = saved
 
 
 def _call(fn: Callable[[T], R], job: T) -> R:
@@ -54,13 +73,14 @@ class RayEvaluator(Evaluator):
         self._owns = False
         if not ray.is_initialized():
             if address is None:
-                ray.init(
-                    num_cpus=max(1, workers or os.cpu_count() or 1),
-                    include_dashboard=False,
-                    log_to_driver=False,
-                    configure_logging=False,
-                    **init_options,
-                )
+                with _loopback(ray):
+                    ray.init(
+                        num_cpus=max(1, workers or os.cpu_count() or 1),
+                        include_dashboard=False,
+                        log_to_driver=False,
+                        configure_logging=False,
+                        **init_options,
+                    )
             else:
                 try:
                     ray.init(address=address, log_to_driver=False, **init_options)
