@@ -414,6 +414,10 @@ def _prim(
         for c in x.columns:
             if x[c].dtype == object or pd.api.types.is_string_dtype(x[c]):
                 x[c] = x[c].astype("category")
+            elif x[c].dtype.kind in "iub":
+                # EMA Workbench writes peeled limits (e.g. 76.5) into the box frame, which
+                # pandas ≥ 3 refuses for an integer column: integers are treated as floats
+                x[c] = x[c].astype(float)
         p = ema_prim.Prim(x, hit, threshold=density)
         box = p.find_box()
     traj = box.peeling_trajectory.copy()

@@ -172,6 +172,11 @@ class Experiment(BaseModel):
     outcomes: list[str] | None = Field(None, description="summary metrics kept (default: all)")
     seed: int = Field(0, ge=0, description="root seed of every run and of the design")
     keep_periods: bool = Field(False, description="also store per-period cluster series")
+    seeds: Literal["per_point", "common"] = Field(
+        "per_point",
+        description="per_point: every run its own seed; common: replicate r shares its seed "
+        "across design points (common random numbers)",
+    )
     _base_dir: Path | None = PrivateAttr(None)
 
     @field_validator("models")

@@ -43,13 +43,20 @@ from clustermarketing.experiments.spec import Experiment, ExperimentError
 COMPACT_EVERY = 500
 
 
-def run_seed(seed: int, point: int, replicate: int) -> int:
+def run_seed(seed: int, point: int, replicate: int, common: bool = False) -> int:
     """The seed of run (point, replicate): independent streams for every run.
+
+    With ``common`` (experiment ``seeds: common``) replicate r uses the same seed at every
+    design point, ``SeedSequence(seed, spawn_key=(r,))``: common random numbers across points,
+    so differences between points are due to the parameters alone.
 
     >>> run_seed(7, 0, 0) == run_seed(7, 0, 0) != run_seed(7, 0, 1)
     True
+    >>> run_seed(7, 0, 1, common=True) == run_seed(7, 5, 1, common=True)
+    True
     """
-    ss = np.random.SeedSequence(seed, spawn_key=(point, replicate))
+    key = (replicate,) if common else (point, replicate)
+    ss = np.random.SeedSequence(seed, spawn_key=key)
     return int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
@@ -117,7 +124,7 @@ class Plan:
                 yield Job(
                     i,
                     r,
-                    run_seed(exp.seed, i, r),
+                    run_seed(exp.seed, i, r, exp.seeds == "common"),
                     values,
                     self.base,
                     tuple(exp.models),
@@ -359,7 +366,11 @@ def open_results_dir(directory: Path, exp: Experiment, plan_: Plan, source_text:
         "periods": plan_.periods,
         "outcomes": plan_.outcomes,
         "models": list(exp.models),
-        "seed_rule": "SeedSequence(seed, spawn_key=(point, replicate)).generate_state(1, uint64)[0] >> 1",
+        "seed_rule": (
+            "SeedSequence(seed, spawn_key="
+            + ("(replicate,)" if exp.seeds == "common" else "(point, replicate)")
+            + ").generate_state(1, uint64)[0] >> 1"
+        ),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "sessions": [],
     }

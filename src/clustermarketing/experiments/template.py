@@ -50,4 +50,7 @@ outcomes: [sme_profit, cooperation_rate]
 
 seed: 7              # root seed: run (point, replicate) uses SeedSequence(seed, (point, replicate))
 keep_periods: false  # also store every run's per-period cluster series (table periods)
+# per_point: every run its own random numbers; common: replicate r uses the same seed at every
+# design point (common random numbers: less noise in differences and sensitivity indices)
+seeds: per_point
 """
