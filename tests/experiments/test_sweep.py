@@ -171,6 +171,27 @@ def test_interrupted_compaction_is_repaired(tmp_path: Path) -> None:
     assert_same_store(out, ref)
 
 
+def test_truncated_part_after_a_power_loss_is_run_again(tmp_path: Path) -> None:
+    exp = parse_experiment(small_experiment())
+    out = tmp_path / "out"
+    run_sweep(exp, out, compact_every=10**9)
+    # undo the final compaction: every run back in its parts, one of them truncated
+    import pyarrow.parquet as pq
+
+    for table in ("runs", "metrics"):
+        chunk = out / table / "chunk-000000.parquet"
+        df = pq.read_table(chunk).to_pandas()
+        for (p, r), rows in df.groupby(["point", "replicate"]):
+            rows.to_parquet(out / table / store.part_name(p, r), index=False)
+        chunk.unlink()
+    part = out / "metrics" / store.part_name(1, 1)
+    part.write_bytes(part.read_bytes()[:40])
+    rep = run_sweep(exp, out)
+    assert (rep.already, rep.ran) == (5, 1)
+    run_sweep(exp, tmp_path / "ref")
+    assert_same_store(out, tmp_path / "ref")
+
+
 SWEEP_SCRIPT = """
 import sys
 from clustermarketing.experiments import sweep

@@ -11,10 +11,10 @@ Layout of a results directory::
     DIR/results.duckdb       views ``runs``, ``metrics``, ``periods``, ``design`` over the files
 
 Each finished run is written at once as ``<table>/p<point>-r<replicate>.parquet`` (temporary
-file, fsync, rename), the ``runs`` part last: a run counts as done exactly when its ``runs``
+file, then rename; no fsync, see :func:`write_table`), the ``runs`` part last: a run counts as done exactly when its ``runs``
 part exists, so ``kill -9`` at any moment loses no finished run and leaves no half-written file
 under a final name. Every ``compact_every`` runs, parts are merged into
-``<table>/chunk-<k>.parquet``: metrics and periods chunks first, the runs chunk last as the commit
+``<table>/chunk-<k>.parquet`` (fsynced): metrics and periods chunks first, the runs chunk last as the commit
 mark, then the merged parts are deleted. :func:`repair` (run when a sweep starts) removes a chunk
 left without its runs chunk and parts already merged into a committed chunk, so a store after
 any crash and resume holds each row once. The views also drop duplicate keys, so a store read
@@ -27,6 +27,7 @@ import contextlib
 import json
 import os
 import re
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -55,10 +56,26 @@ def part_name(point: int, replicate: int) -> str:
     return f"p{point}-r{replicate}.parquet"
 
 
-def write_table(path: Path, rows: pa.Table) -> None:
-    """Write one Parquet file atomically (temporary name, fsync, rename)."""
-    with atomic_path(path) as tmp:
+def write_table(path: Path, rows: pa.Table, durable: bool = True) -> None:
+    """Write one Parquet file atomically: temporary name, (fsync,) rename.
+
+    ``durable=False`` skips the fsync: the file still appears whole or not at all to any
+    process, and survives the writer being killed (the kernel keeps the page cache); only a
+    power loss or kernel crash can lose it or leave it truncated, which :func:`repair` detects.
+    """
+    if durable:
+        with atomic_path(path) as tmp:
+            pq.write_table(rows, tmp)
+        return
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
         pq.write_table(rows, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def write_run(directory: Path, record: dict[str, Any]) -> None:
@@ -67,11 +84,11 @@ def write_run(directory: Path, record: dict[str, Any]) -> None:
     for table in ("metrics", "periods"):
         rows = record.get(table)
         if rows is not None and rows.num_rows:
-            write_table(directory / table / name, rows)
+            write_table(directory / table / name, rows, durable=False)
     run = pa.Table.from_pylist([record["run"]])
     i = run.schema.get_field_index("error")
     run = run.set_column(i, "error", run["error"].cast(pa.string()))  # null when ok
-    write_table(directory / "runs" / name, run)
+    write_table(directory / "runs" / name, run, durable=False)
 
 
 def _parts(folder: Path) -> list[Path]:
@@ -121,6 +138,17 @@ def repair(directory: Path) -> None:
         if folder.is_dir():
             for p in folder.glob(".*.tmp"):
                 p.unlink()
+    # parts are written without fsync: after a power loss one may be truncated — then the
+    # whole run is dropped and will be run again
+    for p in _parts(directory / "runs"):
+        siblings = [directory / t / p.name for t in TABLES]
+        try:
+            for q in siblings:
+                if q.exists():
+                    pq.read_metadata(q)
+        except (OSError, pa.ArrowException):
+            for q in siblings:
+                q.unlink(missing_ok=True)
 
 
 def finished_runs(directory: Path) -> dict[tuple[int, int], str]:
