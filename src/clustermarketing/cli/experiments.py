@@ -59,11 +59,9 @@ def _note(text: str) -> None:
 
 
 def _need(module: str, extra: str) -> None:
-    import importlib
+    import importlib.util
 
-    try:
-        importlib.import_module(module)
-    except ImportError:
+    if importlib.util.find_spec(module) is None:
         fail(f"{module} is not installed; install it with pip install 'clustermarketing[{extra}]'")
 
 
