@@ -20,8 +20,9 @@ def world_state(
 ):
     """A built world, its state and a run context for stepping periods by hand."""
     m = scenario.model_config_for(model)
-    w, st = build(scenario, m, np.random.default_rng(seed))
-    ctx = Context(w, scenario, m, pricing, make_streams(np.random.SeedSequence(seed)))
+    streams = make_streams(np.random.SeedSequence(seed))
+    w, st = build(scenario, m, streams)
+    ctx = Context(w, scenario, m, pricing, streams)
     return w, st, ctx
 
 

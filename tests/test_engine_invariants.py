@@ -180,11 +180,11 @@ def test_model_and_baseline_share_the_cluster() -> None:
     # firm i's draw in period t does not depend on the arm nor on how many slots are processed
     d1 = draw(c1.streams, 3, w1.n, w1.n_markets, 4)
     d2 = draw(c2.streams, 3, w2.n // 2, w2.n_markets, 4)
-    assert np.array_equal(d1.catch[: w2.n // 2], d2.catch)
+    assert np.array_equal(d1.uniform("catch")[: w2.n // 2], d2.uniform("catch"))
     assert np.array_equal(
         d1.columns("spread", np.array([1]))[: w2.n // 2], d2.columns("spread", np.array([1]))
     )
-    assert not np.array_equal(d1.catch, d1.exclude)
+    assert not np.array_equal(d1.uniform("catch"), d1.uniform("exclude"))
 
 
 def test_stable_ids_on_entry_and_exit() -> None:

@@ -132,7 +132,7 @@ def game_command(
         except GameFileError as exc:
             raise _fail(str(exc)) from None
     else:
-        from clustermarketing.games.cooperative.scenario_games import coalition_game
+        from clustermarketing.analysis.coalitions import coalition_game
 
         try:
             game = coalition_game(str(scenario), model, players=players)

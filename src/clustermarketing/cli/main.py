@@ -265,7 +265,8 @@ def run(
         sc.model_config_for(model)
     except ValueError as e:
         fail(f"--model: {e}" if model is not None else str(e))
-    simulate = _simulate_function()
+    from clustermarketing import simulate
+
     reps = replicates or sc.replicates
     steps = periods or sc.horizon
     # Errors raised by the engine are not wrapped: ClusterMarketingError is reported by the
@@ -295,15 +296,6 @@ def run(
         sys.stdout.write(summary_csv(summary))
     else:
         print_table(summary_table(summary))
-
-
-def _simulate_function() -> Callable[..., Any]:
-    try:
-        import clustermarketing
-
-        return clustermarketing.simulate  # type: ignore[attr-defined,no-any-return]
-    except (ImportError, AttributeError):
-        fail("the simulation engine is not available in this installation (no simulate())")
 
 
 #: Above this much work (replicates × periods × firms) a run counts as long: plain progress
@@ -344,7 +336,7 @@ def _progress_reporter(
         step = max(1, total // 10)
         if done == total or done // step != last[0]:
             last[0] = done // step
-            print(f"progress: {done}/{total} runs", file=sys.stderr, flush=True)
+            print(f"progress: {done}/{total} arm-periods", file=sys.stderr, flush=True)
 
     yield lines
 
@@ -352,6 +344,7 @@ def _progress_reporter(
 #: Command modules under ``clustermarketing.cli``; each defines ``register(app)``. A module
 #: whose optional dependencies are not installed is skipped (its commands are then absent).
 EXTENSIONS: tuple[str, ...] = (
+    "compare",
     "game",
     "evaluation",
     "survey",

@@ -15,11 +15,11 @@ from typing import Any
 
 import yaml
 
-from clustermarketing.models import PRESETS
-from clustermarketing.scenario.fields import SEEDS
+from clustermarketing.models import PRESETS, resolve_model
+from clustermarketing.models.config import ModelConfig
+from clustermarketing.params import SEEDS
 from clustermarketing.scenario.functions import EFFECT_MEANING
-from clustermarketing.scenario.model import ModelConfig
-from clustermarketing.scenario.schema import Scenario, resolve_model
+from clustermarketing.scenario.schema import Scenario
 
 Schema = dict[str, Any]
 
