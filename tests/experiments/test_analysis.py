@@ -146,10 +146,28 @@ def test_sobol_on_a_sweep_gives_zero_to_a_parameter_the_baseline_ignores(
 
 
 def test_prim_on_a_sweep_restricts_the_firm_count(sobol_sweep: Path) -> None:
-    res = analyze(sobol_sweep, "firms", "prim", arm="baseline", threshold=55, density=0.8)
+    from clustermarketing.experiments import connect
+
+    con = connect(sobol_sweep)
+    y = con.execute(
+        'SELECT point, "firms.count" AS n0, "model.regulation.fine" AS fine, firms '
+        "FROM metrics WHERE arm = 'baseline' ORDER BY point"
+    ).df()
+    threshold = float(y["firms"].median())  # half the points are of interest
+    res = analyze(sobol_sweep, "firms", "prim", arm="baseline", threshold=threshold, density=0.8)
+    # the baseline's final firm count depends on the initial count, never on the fine
     assert "model.regulation.fine" not in set(res.table.index[res.table.restricted])
     assert res.table.loc["firms.count", "restricted"]
-    assert 65 <= res.table.loc["firms.count", "min"] <= 85  # ≥ 81 firms at t=0 keep > 55
+    assert res.table.loc["firms.count", "min"] > 40
+    # coverage and density recomputed from the store agree with the reported box
+    lo, hi = res.table.loc["firms.count", ["min", "max"]]
+    flo, fhi = res.table.loc["model.regulation.fine", ["min", "max"]]
+    inside = y.n0.between(lo, hi) & y.fine.between(flo, fhi)
+    hit = y.firms > threshold
+    sel = res.info["selected_box"]
+    assert sel["density"] == pytest.approx((hit & inside).sum() / inside.sum())
+    assert sel["coverage"] == pytest.approx((hit & inside).sum() / hit.sum())
+    assert sel["density"] >= 0.8
     assert "<svg" in html_report(res)
 
 

@@ -75,7 +75,7 @@ def test_results_summary_and_sql(swept: tuple[Path, Path]) -> None:
     rows = json.loads(r.stdout)
     assert rows[0] == {"model": "collective_mark", "arm": "baseline", "n": 12, "k": 12}
     r = cli("results", out, "--sql", "SELECT count(*) AS n FROM periods")
-    assert r.exit_code == 0 and "192" in r.stdout  # 12 runs × 2 models × 2 arms × 4 periods
+    assert r.exit_code == 0 and "144" in r.stdout  # 12 runs × (2 models + baseline) × 4 periods
     r = cli("results", out)
     assert r.exit_code == 0
     assert "12/12 runs done (12 ok, 0 failed)" in r.stderr

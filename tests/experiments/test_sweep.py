@@ -69,7 +69,7 @@ def test_store_schema_and_values_match_a_direct_simulation(tmp_path: Path) -> No
     )
     assert len(m) == 3 * 2 * 2 * 2  # points × replicates × models × arms
     assert set(t["runs"]["status"]) == {"ok"}
-    assert len(t["periods"]) == 3 * 2 * 2 * 2 * 4  # … × periods
+    assert len(t["periods"]) == 3 * 2 * (2 + 1) * 4  # runs × (models + shared baseline) × periods
     # one row, recomputed by hand with the documented seed rule
     row = m[(m.point == 1) & (m.replicate == 1) & (m.model == "share_marketing_channel")]
     seed = run_seed(7, 1, 1)
@@ -104,7 +104,7 @@ def test_identical_for_sequential_and_process_pool(tmp_path: Path) -> None:
 def test_failed_run_is_recorded_and_the_sweep_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = cm.simulate
+    real = cm.compare
     bad_seed = run_seed(7, 1, 0)
 
     def flaky(sc, **kw):
@@ -112,7 +112,7 @@ def test_failed_run_is_recorded_and_the_sweep_goes_on(
             raise RuntimeError("boom in the engine")
         return real(sc, **kw)
 
-    monkeypatch.setattr(cm, "simulate", flaky)
+    monkeypatch.setattr(cm, "compare", flaky)
     exp = parse_experiment(small_experiment())
     rep = run_sweep(exp, tmp_path / "out")
     assert (rep.ran, rep.failed) == (6, 1)
@@ -123,7 +123,7 @@ def test_failed_run_is_recorded_and_the_sweep_goes_on(
     assert len(t["metrics"]) == 5 * 2  # no rows of the failed run
     # resuming keeps the failure; --retry-failed runs it again
     assert run_sweep(exp, tmp_path / "out").ran == 0
-    monkeypatch.setattr(cm, "simulate", real)
+    monkeypatch.setattr(cm, "compare", real)
     rep = run_sweep(exp, tmp_path / "out", retry_failed=True)
     assert (rep.ran, rep.failed) == (1, 0)
     run_sweep(exp, tmp_path / "ref")

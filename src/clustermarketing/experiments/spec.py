@@ -182,7 +182,7 @@ class Experiment(BaseModel):
     @field_validator("models")
     @classmethod
     def _models(cls, v: list[str]) -> list[str]:
-        from clustermarketing.engine import BASELINE
+        from clustermarketing.analysis import BASELINE
         from clustermarketing.models import preset_settings
 
         if not v:

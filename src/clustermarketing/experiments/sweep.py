@@ -13,7 +13,6 @@ executor, the worker count, the completion order or an interruption and resume.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import platform
 import socket
@@ -236,9 +235,10 @@ def _check_corners(
 def _run_job(job: Job) -> dict[str, Any]:
     """Run one (point, replicate): every model and the baseline, summarised per arm.
 
-    Returns ``{"run": record, "metrics": pyarrow.Table, "periods": pyarrow.Table | None}``. An
-    exception is caught and recorded (status ``failed`` with the error) instead of raised, so
-    one bad run never stops a sweep.
+    :func:`clustermarketing.compare` runs the baseline once and each model once, all from the
+    run's seed (common random numbers). Returns ``{"run": record, "metrics": pyarrow.Table,
+    "periods": pyarrow.Table | None}``. An exception is caught and recorded (status ``failed``
+    with the error) instead of raised, so one bad run never stops a sweep.
     """
     import clustermarketing as cm
 
@@ -251,49 +251,40 @@ def _run_job(job: Job) -> dict[str, Any]:
         "models": ",".join(job.models),
         **job.values,
     }
-    metric_rows: list[dict[str, Any]] = []
-    series = []
+    metrics = periods = None
     try:
         sc = _scenario(job.base, job.values, job.models)
-        for model in job.models:
-            res = cm.simulate(sc, model=model, replicates=1, periods=job.periods, seed=job.seed)
-            summary = res.summary["metrics"]
-            for arm in ("model", "baseline"):
-                row: dict[str, Any] = {
-                    "point": job.point,
-                    "model": model,
-                    "arm": arm,
-                    "replicate": job.replicate,
-                    "seed": job.seed,
-                    **job.values,
-                }
-                for name in job.outcomes:
-                    v = summary[name][arm]["mean"]
-                    row[name] = math.nan if v is None else float(v)
-                metric_rows.append(row)
-            if job.keep_periods:
-                c = res.cluster.drop(columns=["replicate"])
-                c.insert(0, "model", model)
-                c.insert(0, "replicate", job.replicate)
-                c.insert(0, "point", job.point)
-                series.append(c)
+        res = cm.compare(
+            sc, models=list(job.models), replicates=1, periods=job.periods, seed=job.seed
+        )
+        v = res.replicate_values
+        rows = {
+            "point": np.full(len(v), job.point, dtype=np.int64),
+            "model": v["model"].astype(str).to_numpy(),
+            "arm": v["arm"].astype(str).to_numpy(),
+            "replicate": np.full(len(v), job.replicate, dtype=np.int64),
+            "seed": np.full(len(v), job.seed, dtype=np.int64),
+        }
+        for name, value in job.values.items():
+            rows[name] = [value] * len(v)
+        for name in job.outcomes:
+            rows[name] = v[name].to_numpy(dtype=float)
+        metrics = pa.table(rows)
+        if job.keep_periods:
+            c = res.cluster.drop(columns=["replicate"])
+            c.insert(0, "replicate", job.replicate)
+            c.insert(0, "point", job.point)
+            periods = pa.Table.from_pandas(c, preserve_index=False)
         run.update(status="ok", error=None)
-    except Exception as e:
+    except Exception as e:  # recorded, never raised: see the docstring
         last = traceback.extract_tb(e.__traceback__)[-1:]
         where = f" at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno}" if last else ""
         run.update(status="failed", error=f"{type(e).__name__}: {e}{where}")
-        metric_rows, series = [], []
+        metrics = periods = None
     run["started"] = started.isoformat(timespec="milliseconds")
     run["seconds"] = time.perf_counter() - t0
     run["worker"] = f"{socket.gethostname()}:{os.getpid()}"
-    out: dict[str, Any] = {"run": run, "metrics": None, "periods": None}
-    if metric_rows:
-        out["metrics"] = pa.Table.from_pylist(metric_rows)
-    if series:
-        import pandas as pd
-
-        out["periods"] = pa.Table.from_pandas(pd.concat(series, ignore_index=True))
-    return out
+    return {"run": run, "metrics": metrics, "periods": periods}
 
 
 @dataclass
