@@ -307,8 +307,6 @@ class SweepReport:
 
 def open_results_dir(directory: Path, exp: Experiment, plan_: Plan, source_text: str) -> dict:
     """Create DIR for this experiment, or check that an existing DIR belongs to it."""
-    import pandas as pd  # noqa: F401  (design is a DataFrame)
-
     from clustermarketing import __version__
 
     if directory.exists() and not directory.is_dir():
@@ -395,6 +393,10 @@ def run_sweep(
     plan_ = plan(exp)
     text = source_text if source_text is not None else yaml.safe_dump(exp.canonical())
     manifest = open_results_dir(directory, exp, plan_, text)
+    # resume from the design as stored (a newer SciPy/SALib could draw a different one)
+    import pandas as pd
+
+    plan_.design = pd.read_parquet(directory / store.DESIGN)
     with store.lock(directory):
         store.repair(directory)
         done = store.finished_runs(directory)
