@@ -426,7 +426,10 @@ def _prim(
     )
     ok = traj[traj["density"] >= density]
     if len(ok):
-        best = ok.sort_values(["coverage", "res_dim"], ascending=[False, True]).iloc[0]
+        # widest coverage; among equals the denser, then the simpler box
+        best = ok.sort_values(
+            ["coverage", "density", "res_dim"], ascending=[False, False, True], kind="stable"
+        ).iloc[0]
     else:
         best = traj.sort_values(["density", "coverage"], ascending=False).iloc[0]
         info["note"] = f"no box reaches density {density:g}; the densest box is shown"
