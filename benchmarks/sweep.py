@@ -3,7 +3,7 @@
 Run as a script (it is not a test and asserts nothing about wall-clock time)::
 
     python benchmarks/sweep.py                     # 2,000 runs each: sequential, local, ray
-    python benchmarks/sweep.py --runs 200 --memory-runs 100,200   # a shorter pass
+    python benchmarks/sweep.py --runs 200 --memory-firms 60 --memory-periods 2   # busy machine
     python benchmarks/sweep.py --executors sequential,local
 
 The sweep: ``footwear`` with ``firms.count = 200``, ``--periods`` (20) periods, one model
@@ -20,7 +20,9 @@ Measured, each in its own subprocess (so the memory figure belongs to that sweep
   file, per run;
 * ``parent_max_rss_mb`` — ``getrusage(RUSAGE_SELF).ru_maxrss`` of the sweeping parent (its
   workers excluded), for the pool at each of ``--memory-runs``: flat means the 2,000-run figure
-  stays within 10% of the 500-run one.
+  stays within 10% of the 500-run one. The parent only stores results, so its memory does not
+  depend on the size of a run: ``--memory-firms`` / ``--memory-periods`` make the memory check
+  cheap on a busy machine without changing what it measures.
 
 Every figure depends on how busy the machine is: on a shared machine, compare the ratios of one
 run, not absolute numbers across runs.
@@ -95,8 +97,17 @@ def child(args: argparse.Namespace) -> None:
     )
 
 
-def measure(executor: str, runs: int, args: argparse.Namespace, tmp: Path) -> dict:
-    out = tmp / f"{executor}-{runs}"
+def measure(
+    executor: str,
+    runs: int,
+    args: argparse.Namespace,
+    tmp: Path,
+    firms: int | None = None,
+    periods: int | None = None,
+) -> dict:
+    firms = args.firms if firms is None else firms
+    periods = args.periods if periods is None else periods
+    out = tmp / f"{executor}-{runs}-{firms}-{periods}"
     cmd = [
         sys.executable,
         __file__,
@@ -108,9 +119,9 @@ def measure(executor: str, runs: int, args: argparse.Namespace, tmp: Path) -> di
         "--workers",
         str(1 if executor == "sequential" else args.workers),
         "--firms",
-        str(args.firms),
+        str(firms),
         "--periods",
-        str(args.periods),
+        str(periods),
         "--out",
         str(out),
     ]
@@ -119,7 +130,8 @@ def measure(executor: str, runs: int, args: argparse.Namespace, tmp: Path) -> di
         raise SystemExit(f"{executor} ({runs} runs) failed:\n{proc.stderr[-3000:]}")
     res = json.loads(proc.stdout.strip().splitlines()[-1])
     print(
-        f"  {executor:<10} {runs:>6} runs  {res['runs_per_s']:8.2f} runs/s  "
+        f"  {executor:<10} {runs:>6} runs ({firms} firms, {periods} periods)  "
+        f"{res['runs_per_s']:8.2f} runs/s  "
         f"store {res['store_ms_per_run']:6.2f} ms/run  parent max RSS "
         f"{res['parent_max_rss_mb']:7.1f} MB  ({res['seconds']:.0f} s)",
         flush=True,
@@ -135,6 +147,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--firms", type=int, default=200)
     ap.add_argument("--periods", type=int, default=20)
+    ap.add_argument(
+        "--memory-firms", type=int, help="firms per run of the memory check (default: --firms)"
+    )
+    ap.add_argument(
+        "--memory-periods", type=int, help="periods of the memory check (default: --periods)"
+    )
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--executor", default="sequential", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
@@ -161,9 +179,14 @@ def main() -> None:
         for ex in executors:
             results[ex] = measure(ex, args.runs, args, tmp)
         memory = {}
-        if "local" in executors:
-            for n in mem_sizes:
-                memory[n] = results["local"] if n == args.runs else measure("local", n, args, tmp)
+        mf = args.memory_firms or args.firms
+        mp = args.memory_periods or args.periods
+        same = (mf, mp) == (args.firms, args.periods)
+        for n in mem_sizes:
+            if same and n == args.runs and "local" in results:
+                memory[n] = results["local"]
+            else:
+                memory[n] = measure("local", n, args, tmp, mf, mp)
     seq = results.get("sequential")
     print("summary:")
     if seq:
@@ -185,7 +208,8 @@ def main() -> None:
         lo, hi = memory[min(memory)], memory[max(memory)]
         growth = hi["parent_max_rss_mb"] / lo["parent_max_rss_mb"] - 1
         print(
-            f"  parent memory (pool): {lo['parent_max_rss_mb']:.1f} MB at {min(memory)} runs, "
+            f"  parent memory (pool, {mf} firms, {mp} periods per run): "
+            f"{lo['parent_max_rss_mb']:.1f} MB at {min(memory)} runs, "
             f"{hi['parent_max_rss_mb']:.1f} MB at {max(memory)} runs ({100 * growth:+.1f}%)"
         )
     print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
