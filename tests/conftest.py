@@ -8,6 +8,12 @@ import pytest
 import clustermarketing as cm
 from clustermarketing.engine.build import build
 from clustermarketing.engine.period import Context, make_streams
+from clustermarketing.models import BASELINE, PRESETS
+
+#: every registered preset that is built (the registry is the one list; never hand-kept)
+BUILT_MODELS = [name for name, p in PRESETS.items() if p.implemented]
+#: the built cooperative models (everything but the independent baseline)
+COOPERATIVE_MODELS = [name for name in BUILT_MODELS if name != BASELINE]
 
 
 def small(example: str = "footwear", *overrides: str, firms: int = 120) -> cm.Scenario:

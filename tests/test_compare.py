@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 import clustermarketing as cm
 from clustermarketing.cli.main import app
 from clustermarketing.engine.metrics import METRICS
-from conftest import small
+from conftest import COOPERATIVE_MODELS, small
 
 MODELS = ["collective_mark", "share_marketing_channel"]
 
@@ -100,5 +100,5 @@ def test_cli_compare_table_names_every_model() -> None:
         app, ["compare", "footwear", "--set", "firms.count=60", "-r", "2", "-p", "3"]
     )
     assert r.exit_code == 0, r.output
-    for name in ("collective_mark", "share_marketing_channel", "exhibition_promotion"):
+    for name in COOPERATIVE_MODELS:
         assert name in r.stdout

@@ -63,9 +63,9 @@ class _Group(TyperGroup):
                 hint = f" (see '{ctx.command_path} --help')"
             print_error(e.format_message() + hint)
             sys.exit(EXIT_USAGE if e.exit_code == EXIT_USAGE else e.exit_code)
-        except _click.exceptions.Abort:
+        except (typer.Abort, KeyboardInterrupt):
             print_error("aborted")
-            sys.exit(1)
+            sys.exit(130)
         except ClusterMarketingError as e:
             print_error(str(e))
             sys.exit(EXIT_USAGE)

@@ -20,6 +20,14 @@ FIRM_COLUMNS = (
     "leader",
 )
 EDGE_COLUMNS = ("source", "target", "kind")
+#: Optional per-market columns, ``<prefix><market name>``: channel access (0/1), the taste ξ_im
+#: that replaces the drawn one, and the firm's full marginal cost of a unit sold in that market.
+#: ``taste_`` and ``unit_cost_`` come from calibration (``calibrate demand --scenario-out``); a
+#: blank cell means "not given": ξ is drawn as usual, the cost is unit_cost (+ distribution).
+MARKET_PREFIXES = ("access_", "taste_", "unit_cost_")
+#: Optional columns besides the per-market ones: initial cash and an identifier (``id``, used to
+#: match calibrated firms with data rows; the engine does not read it).
+OPTIONAL_COLUMNS = ("cash", "id")
 
 
 def _read_csv(path: Path, field: str) -> pd.DataFrame:
@@ -59,9 +67,25 @@ def read_firms_csv(path: Path, scenario: Scenario) -> pd.DataFrame:
     }
     if "cash" in df.columns:
         checks["cash"] = (None, None, False)
+    markets = [m.name for m in scenario.markets]
+    blank_ok: set[str] = set()
+    for col in map(str, df.columns):
+        prefix = next((p for p in MARKET_PREFIXES if col.startswith(p)), None)
+        if prefix is None or col in FIRM_COLUMNS:
+            continue
+        if col.removeprefix(prefix) not in markets:
+            raise ScenarioError(
+                f"firms.csv: column {col!r} names no market of the scenario; "
+                f"expected {prefix}<market> with a market in {markets}"
+            )
+        checks[col] = (0, 1, False) if prefix == "access_" else (None, None, False)
+        if prefix != "access_":
+            blank_ok.add(col)
     for col, (lo, hi, strict) in checks.items():
         vals = pd.to_numeric(df[col], errors="coerce")
-        bad = vals.isna() | ~np.isfinite(vals)
+        bad = (vals.isna() & ~(df[col].isna() & (col in blank_ok))) | (
+            vals.notna() & ~np.isfinite(vals)
+        )
         if lo is not None:
             bad |= (vals <= lo) if strict else (vals < lo)
         if hi is not None:
@@ -69,8 +93,19 @@ def read_firms_csv(path: Path, scenario: Scenario) -> pd.DataFrame:
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
             rng = f"> {lo}" if strict else f"in [{lo}, {hi}]" if hi is not None else "a number"
+            if col in blank_ok:
+                rng += " or blank"
             raise ScenarioError(
-                f"firms.csv row {row + 1}, column {col!r}: got {df[col].iloc[row]!r}; expected {rng}"
+                f"firms.csv row {row + 1}, column {col!r}: got {df[col].tolist()[row]!r}; "
+                f"expected {rng}"
+            )
+    if "id" in df.columns:
+        dup = df["id"].astype(str).duplicated()
+        if dup.any():
+            row = int(np.flatnonzero(dup.to_numpy())[0])
+            raise ScenarioError(
+                f"firms.csv row {row + 1}, column 'id': {df['id'].tolist()[row]!r} repeats an "
+                "earlier row; expected one row per firm"
             )
     bad_seg = ~df["segment"].astype(str).isin(segs)
     if bad_seg.any():
