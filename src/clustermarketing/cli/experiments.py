@@ -6,18 +6,37 @@ commands, so ``clustermarketing --help`` stays fast and works without the extras
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
+from rich.console import Console
 
-from clustermarketing.cli.main import fail, stderr, user_errors
 from clustermarketing.cli.output import print_table
+
+# cli.main imports this module to register its commands: take its helpers at call time
+stderr = Console(stderr=True)
+
+
+def fail(message: str) -> NoReturn:
+    """Report a user error (``error: …`` on stderr) and exit with code 2."""
+    from clustermarketing.cli.main import fail as main_fail
+
+    main_fail(message)
+
+
+def user_errors() -> contextlib.AbstractContextManager[None]:
+    """User-input errors → one ``error:`` line and exit code 2 (see ``cli.main``)."""
+    from clustermarketing.cli.main import user_errors as main_user_errors
+
+    return main_user_errors()
+
 
 experiment_app = typer.Typer(
     help="Declare experiments (sweeps over scenario parameters).", no_args_is_help=True

@@ -18,7 +18,7 @@ on the experiment seed only, never on the run seeds ``(seed, point, replicate)``
 
 >>> from clustermarketing.experiments.spec import Parameter
 >>> ps = [ResolvedParameter("a", Parameter(low=1, high=4, kind="integer"))]
->>> unit_to_values(ps, np.array([[0.0], [0.24], [0.26], [0.999]]))["a"].tolist()
+>>> ps[0].from_unit(np.array([0.0, 0.24, 0.26, 0.999])).tolist()
 [1, 1, 2, 4]
 """
 

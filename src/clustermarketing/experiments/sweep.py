@@ -62,8 +62,8 @@ def run_seed(seed: int, point: int, replicate: int, common: bool = False) -> int
 def yaml_value(value: Any) -> str:
     """A value as a ``--set`` right-hand side that YAML reads back as the same value.
 
-    >>> yaml_value(1e-05), yaml_value(3), yaml_value("a b")
-    ('1.0e-05', '3', "'a b'")
+    >>> yaml_value(1e-05), yaml_value(3), yaml_value("yes"), yaml_value("a b")
+    ('1.0e-05', '3', "'yes'", 'a b')
     """
     if isinstance(value, np.generic):
         value = value.item()
