@@ -56,7 +56,7 @@ class Scenario(BaseModel):
     model_config = STRICT
     name: str = P("custom", "scenario name")
     description: str = P("", "free text")
-    seed: int = P(12345, "root seed of numpy.random.SeedSequence", ge=0)
+    seed: int = P(12345, "root seed of numpy.random.SeedSequence", ge=0, le=2**63 - 1)
     horizon: int = P(
         40, "periods simulated (a period is a quarter)", unit="periods", ge=1, le=10_000
     )
@@ -145,4 +145,8 @@ def resolve_model(spec: dict[str, Any]) -> ModelConfig:
     except ValidationError as e:
         err = e.errors()[0]
         loc = ".".join(str(x) for x in err["loc"])
-        raise ValueError(f"{loc}: {err['msg']} (got {err.get('input')!r})") from None
+        msg = err["msg"]
+        for prefix in ("Value error, ", "Assertion failed, "):
+            msg = msg.removeprefix(prefix)
+        got = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
+        raise ValueError(f"{loc}: {msg}{got}") from None

@@ -52,6 +52,14 @@ def _array_item_schema(prop: Schema, defs: Schema) -> Schema | None:
 
 
 def _num(x: float) -> str:
+    """A bound as written in the docs: ``1``, ``0.5``, ``5e6``, ``1e9``."""
+    if isinstance(x, int) and abs(x) >= 1e15:
+        return str(x)
+    if float(x).is_integer() and abs(x) >= 1e6:
+        mantissa, _, exponent = f"{float(x):e}".partition("e")
+        m = mantissa.rstrip("0").rstrip(".")
+        if "." not in m:
+            return f"{m}e{int(exponent)}"
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
 
 
