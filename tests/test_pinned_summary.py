@@ -15,12 +15,12 @@ import clustermarketing as cm
 
 # example/model (120 firms, 8 periods, 2 replicates, seed 11) -> sha256 of the summary JSON
 RUNS = {
-    "footwear/collective_mark": "3d8e912f497854851bf7c9ce4441a45970e1b09a7149374b90b35189535a00ca",
+    "footwear/collective_mark": "5fce93b507269624d9b4fdee5d5b7fe959039c4122335463ee5cdd847726377d",
     "optoelectronics/exhibition_promotion": (
-        "62c5b55976279451312d6f066932b8356bfd6636dfea5145551621be459f5f77"
+        "501ee971b3db054e122db656f76a51e9828be510682014e4462e8edbf5c0370d"
     ),
     "footwear/share_marketing_channel": (
-        "dca05864e46cd20a9bcc5d539c817e31778edf182b7a1d68e783b2e6e7295aad"
+        "ddb3d0ffd18be45aab4c010b87bbc02eac1362745d37103f30b2555ca9f4294f"
     ),
 }
 

@@ -15,14 +15,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from clustermarketing.engine.build import build
+from clustermarketing.engine.guard import check_record
 from clustermarketing.engine.period import Context, make_streams, step
 from clustermarketing.engine.state import State
 from clustermarketing.scenario.load import load_scenario
 from clustermarketing.scenario.model import ModelConfig
 from clustermarketing.scenario.schema import Scenario
+from clustermarketing.stats import mean_ci
+from clustermarketing.units import difference_range, metric_range
 
 BASELINE = "independent"
 
@@ -95,8 +97,12 @@ def run_arm(
     pricing: str,
     firm_panel: bool = False,
     reference_members: list[np.ndarray] | None = None,
+    on_period: Callable[[], None] | None = None,
 ) -> RunOutput:
-    """Simulate one arm (a model or the baseline) of one replicate."""
+    """Simulate one arm (a model or the baseline) of one replicate.
+
+    ``on_period()`` is called after every simulated period (progress reporting).
+    """
     build_ss = np.random.SeedSequence(seed, spawn_key=(replicate, 0))
     run_ss = np.random.SeedSequence(seed, spawn_key=(replicate, 1))
     world, state = build(scenario, model, np.random.Generator(np.random.PCG64(build_ss)))
@@ -107,7 +113,9 @@ def run_arm(
     panel: list[dict[str, np.ndarray]] = []
     for _ in range(periods):
         t = state.t
-        rows.append(step(state, ctx))
+        rows.append(check_record(step(state, ctx), t, f"replicate {replicate}, {model.preset}"))
+        if on_period is not None:
+            on_period()
         if firm_panel:
             panel.append(_panel(state, t))
     window = scenario.diffusion.signal_window
@@ -152,15 +160,8 @@ def replicate_values(out: RunOutput) -> dict[str, float]:
     return vals
 
 
-def _ci(values: np.ndarray) -> dict[str, float | None]:
-    v = values[np.isfinite(values)]
-    if v.size == 0:
-        return {"mean": None, "ci_low": None, "ci_high": None}
-    mean = float(v.mean())
-    if v.size < 2:
-        return {"mean": mean, "ci_low": None, "ci_high": None}
-    half = float(stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size))
-    return {"mean": mean, "ci_low": mean - half, "ci_high": mean + half}
+def _ci(values: np.ndarray, bounds: tuple[float, float]) -> dict[str, Any]:
+    return mean_ci(values, bounds)  # t-interval clipped to the metric's possible range
 
 
 @dataclass
@@ -184,26 +185,35 @@ def _clean(x: Any) -> Any:
     return x
 
 
-def _run_pair(job: tuple, r: int) -> tuple[RunOutput, RunOutput]:
+def _run_pair(
+    job: tuple, r: int, on_period: Callable[[], None] | None = None
+) -> tuple[RunOutput, RunOutput]:
     """Replicate r: the model arm, then the baseline arm told who the model's members were."""
     sc, m_cfg, b_cfg, seed, horizon, mode, firm_panel = job
-    mo = run_arm(sc, m_cfg, r, seed, horizon, mode, firm_panel)
-    bo = run_arm(sc, b_cfg, r, seed, horizon, mode, firm_panel, reference_members=mo.members)
+    mo = run_arm(sc, m_cfg, r, seed, horizon, mode, firm_panel, on_period=on_period)
+    bo = run_arm(sc, b_cfg, r, seed, horizon, mode, firm_panel, mo.members, on_period=on_period)
     return mo, bo
 
 
 def _run_pairs(
     job: tuple, reps: int, workers: int, progress: Callable[[int, int], None] | None
 ) -> list[tuple[RunOutput, RunOutput]]:
-    """All replicates, in replicate order, sequentially or in a process pool."""
-    total = 2 * reps
+    """All replicates, in replicate order, sequentially or in a process pool.
+
+    ``progress(done, total)`` counts simulated periods over both arms of all replicates: after
+    every period when sequential, after every finished replicate in a process pool.
+    """
+    periods = job[4]
+    total = 2 * reps * periods
     if workers == 1 or reps == 1:
-        out = []
-        for r in range(reps):
-            out.append(_run_pair(job, r))
+        done = [0]
+
+        def tick() -> None:
+            done[0] += 1
             if progress is not None:
-                progress(2 * r + 2, total)
-        return out
+                progress(done[0], total)
+
+        return [_run_pair(job, r, tick) for r in range(reps)]
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     results: dict[int, tuple[RunOutput, RunOutput]] = {}
@@ -212,7 +222,7 @@ def _run_pairs(
         for fut in as_completed(futures):
             results[futures[fut]] = fut.result()
             if progress is not None:
-                progress(2 * len(results), total)
+                progress(2 * periods * len(results), total)
     return [results[r] for r in range(reps)]
 
 
@@ -233,7 +243,9 @@ def simulate(
     panel, and a summary with mean and 95% t-confidence interval over replicates of each metric
     for the model, the baseline and their paired difference. ``workers`` > 1 runs replicates in
     that many processes; each replicate's seeds are fixed, so the results do not depend on it.
-    ``progress(done, total)`` is called after each completed replicate arm.
+    ``progress(done, total)`` counts simulated periods (both arms, all replicates; per
+    replicate with ``workers`` > 1). A period whose outcomes are not finite stops the run with a
+    :class:`~clustermarketing.engine.guard.SimulationError` naming the period and quantity.
     """
     sc = load_scenario(scenario)
     seed = sc.seed if seed is None else int(seed)
@@ -270,7 +282,12 @@ def simulate(
     for name in METRICS:
         mv = np.array([v[name] for v in per_arm["model"]])
         bv = np.array([v[name] for v in per_arm["baseline"]])
-        metrics[name] = {"model": _ci(mv), "baseline": _ci(bv), "difference": _ci(mv - bv)}
+        rng, drng = metric_range(name), difference_range(name)
+        metrics[name] = {
+            "model": _ci(mv, rng),
+            "baseline": _ci(bv, rng),
+            "difference": _ci(mv - bv, drng),
+        }
     cluster = pd.concat(tables, ignore_index=True)
     summary = _clean(
         {

@@ -252,20 +252,27 @@ def _render_model(value: dict[str, Any], doc: ParamDoc, lines: list[str]) -> Non
     lines.extend(f"  # {line}" for line in body[2:])  # body[:2] is the `preset:` field
 
 
-def annotated_template(example: str | None = None) -> str:
+def annotated_template(example: str | None = None, model: str | None = None) -> str:
     """A scenario YAML listing every field with its value and a comment.
 
     Each comment gives the field's meaning, unit, valid range and source seed. With ``example``
-    the values are those of that built-in example, otherwise the schema defaults. The text loads
+    the values are those of that built-in example, otherwise the schema defaults. ``model``
+    replaces the marketing-model preset (keeping the example's overrides of it). The text loads
     back into an equal :class:`Scenario`.
     """
     from clustermarketing.scenario.load import example_dict
 
-    scenario = Scenario() if example is None else Scenario.model_validate(example_dict(example))
+    data = {} if example is None else example_dict(example)
+    if model is not None:
+        data["model"] = {**data.get("model", {}), "preset": model}
+    scenario = Scenario.model_validate(data)
     values = scenario.model_dump(mode="json")
     schema = Scenario.model_json_schema()
+    origin = [f"example {example!r}"] if example else []
+    origin += [f"model {model!r}"] if model else []
+    source = f" (from {', '.join(origin)})" if origin else ""
     lines = [
-        f"# clustermarketing scenario{f' (from example {example!r})' if example else ''}.",
+        f"# clustermarketing scenario{source}.",
         "# Every field is listed with its value; comments give meaning [unit; valid range; source",
         "# seed]. Delete any field to use its default. Check with: clustermarketing validate FILE",
         "# Seeds:",
