@@ -34,6 +34,7 @@ import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from clustermarketing.cli.output import print_notes, print_table
 from clustermarketing.games.cooperative import (
@@ -265,7 +266,7 @@ def _print_tables(result: dict[str, Any], game: TUGame) -> None:
     masks, complete = _shown_masks(n)
     values = Table(title=f"{kind.capitalize()}: coalition {'costs' if cost else 'values'}")
     values.add_column("coalition S")
-    values.add_column(f"{letter}(S){in_unit}", justify="right")
+    values.add_column(Text(f"{letter}(S){in_unit}"), justify="right")
     for m in masks:
         values.add_row(
             _coalition(_members(game, m)), format_amount(_clean(game.values[m], scale), d)
@@ -325,7 +326,7 @@ def _print_tables(result: dict[str, Any], game: TUGame) -> None:
     )
     stability.add_column("rule")
     stability.add_column("in core")
-    stability.add_column(f"max excess{in_unit}", justify="right")
+    stability.add_column(Text(f"max excess{in_unit}"), justify="right")
     stability.add_column("blocking coalition")
     for r in rules:
         a = result["allocations"][r]

@@ -28,6 +28,11 @@ from clustermarketing.cli.output import print_table
 from clustermarketing.errors import ClusterMarketingError
 
 EXIT_USAGE = 2
+# Abort moved from Click's exceptions to Typer's own when Typer vendored Click; resolve it once,
+# so that evaluating the except clause below can never fail.
+_Abort: type[BaseException] = getattr(_click.exceptions, "Abort", None) or getattr(
+    typer, "Abort", KeyboardInterrupt
+)
 
 
 def print_error(message: str) -> None:
@@ -89,7 +94,7 @@ class _Group(TyperGroup):
                 hint = f" (see '{ctx.command_path} --help')"
             print_error(e.format_message() + hint)
             sys.exit(EXIT_USAGE if e.exit_code == EXIT_USAGE else e.exit_code)
-        except _click.exceptions.Abort:
+        except _Abort:
             print_error("aborted")
             sys.exit(1)
         except ClusterMarketingError as e:

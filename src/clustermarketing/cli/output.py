@@ -89,14 +89,14 @@ def summary_table(summary: dict[str, Any]) -> Table:
     if clipped:
         notes.append(CLIPPED_NOTE)
     table = Table(title=title, caption="\n".join(notes), show_lines=True, caption_justify="left")
-    table.add_column("metric", style="bold")
-    table.add_column("unit")
+    table.add_column(Text("metric [unit]"))
     table.add_column("model", justify="right")
     table.add_column("baseline", justify="right")
     table.add_column("difference", justify="right")
     for name, arms in metrics.items():
-        unit = units.get(name, unit_of(name))
-        table.add_row(name, unit, *(_cell(arms.get(arm)) for arm in ARMS))
+        label = Text(name, style="bold")
+        label.append(f"\n[{units.get(name, unit_of(name))}]", style="dim")
+        table.add_row(label, *(_cell(arms.get(arm)) for arm in ARMS))
     return table
 
 
@@ -199,6 +199,23 @@ def split_columns(table: Table, width: int) -> list[Table]:
     return [_sub_table(table, g, k + 1, len(groups)) for k, g in enumerate(groups)]
 
 
+def _plain_text(table: Table) -> None:
+    """Make string cells, headers and titles literal text: a player called "[b]" stays "[b]".
+
+    Rich would read ``[...]`` in a string as console markup and drop it.
+    """
+    for col in table.columns:
+        if isinstance(col.header, str):
+            col.header = Text(col.header)
+        cells = getattr(col, "_cells", None)
+        if cells is not None:
+            col._cells = [Text(c) if isinstance(c, str) else c for c in cells]
+    if isinstance(table.title, str):
+        table.title = Text(table.title, style="table.title")
+    if isinstance(table.caption, str):
+        table.caption = Text(table.caption, style="table.caption")
+
+
 def layout(table: Table, width: int | None) -> list[tuple[Table, int]]:
     """The table(s) to print and the width of each, for a terminal of ``width`` (None: a file).
 
@@ -206,6 +223,7 @@ def layout(table: Table, width: int | None) -> list[tuple[Table, int]]:
     - fits: as is; fits once long text wraps at spaces: fixed column widths;
     - else: split by columns (:func:`split_columns`), each part laid out the same way.
     """
+    _plain_text(table)
     for col in table.columns:
         col.overflow = "fold"
         col.no_wrap = False
