@@ -110,18 +110,20 @@ def worker(impl: str, arm: str, n: int, periods: int, example: str, seed: int) -
     import numpy as np
 
     from clustermarketing.engine.build import build
+    from clustermarketing.engine.context import make_streams
 
     rss_imports = _current_rss_mb()
     sc = scenario_for(example, n)
     model = sc.model_config_for(arm)
     tracemalloc.start()
     t0 = time.perf_counter()
-    world, state = build(sc, model, np.random.Generator(np.random.PCG64(seed)))
+    streams = make_streams(np.random.SeedSequence(seed))
+    world, state = build(sc, model, streams)
     iterations: list[float] = []
     if impl == "engine":
-        from clustermarketing.engine.period import Context, make_streams, step
+        from clustermarketing.engine.period import Context, step
 
-        ctx = Context(world, sc, model, sc.pricing, make_streams(np.random.SeedSequence(seed + 1)))
+        ctx = Context(world, sc, model, sc.pricing, streams)
         build_s = time.perf_counter() - t0
         for _ in range(WARMUP):
             step(state, ctx)

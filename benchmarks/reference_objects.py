@@ -42,7 +42,7 @@ import numpy as np
 
 from clustermarketing.engine.functions import F_INDEX, function_arrays
 from clustermarketing.engine.state import State, World
-from clustermarketing.scenario.model import ModelConfig
+from clustermarketing.models.config import ModelConfig
 from clustermarketing.scenario.schema import Scenario
 
 

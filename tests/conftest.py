@@ -8,6 +8,12 @@ import pytest
 import clustermarketing as cm
 from clustermarketing.engine.build import build
 from clustermarketing.engine.period import Context, make_streams
+from clustermarketing.models import BASELINE, PRESETS
+
+#: every registered preset that is built (the registry is the one list; never hand-kept)
+BUILT_MODELS = [name for name, p in PRESETS.items() if p.implemented]
+#: the built cooperative models (everything but the independent baseline)
+COOPERATIVE_MODELS = [name for name in BUILT_MODELS if name != BASELINE]
 
 
 def small(example: str = "footwear", *overrides: str, firms: int = 120) -> cm.Scenario:
@@ -20,8 +26,9 @@ def world_state(
 ):
     """A built world, its state and a run context for stepping periods by hand."""
     m = scenario.model_config_for(model)
-    w, st = build(scenario, m, np.random.default_rng(seed))
-    ctx = Context(w, scenario, m, pricing, make_streams(np.random.SeedSequence(seed)))
+    streams = make_streams(np.random.SeedSequence(seed))
+    w, st = build(scenario, m, streams)
+    ctx = Context(w, scenario, m, pricing, streams)
     return w, st, ctx
 
 

@@ -9,14 +9,12 @@ import pytest
 
 import clustermarketing as cm
 from clustermarketing.engine.period import step
-from clustermarketing.engine.pricing import logit_shares, solve_prices
+from clustermarketing.engine.pricing import solve_packed
 from clustermarketing.games.noncooperative import bertrand_nash_prices
-from conftest import small, world_state
+from conftest import BUILT_MODELS, COOPERATIVE_MODELS, small, world_state
 
 
-@pytest.mark.parametrize(
-    "model", ["independent", "collective_mark", "share_marketing_channel", "exhibition_promotion"]
-)
+@pytest.mark.parametrize("model", BUILT_MODELS)
 def test_units_within_capacity_and_channels(model: str) -> None:
     sc = small("optoelectronics")
     w, st, ctx = world_state(sc, model)
@@ -29,9 +27,7 @@ def test_units_within_capacity_and_channels(model: str) -> None:
         assert np.all(st.output >= 0)
 
 
-@pytest.mark.parametrize(
-    "model", ["collective_mark", "share_marketing_channel", "exhibition_promotion"]
-)
+@pytest.mark.parametrize("model", COOPERATIVE_MODELS)
 def test_pooled_costs_fully_allocated_and_cash_balances(model: str) -> None:
     sc = small("optoelectronics")
     _, st, ctx = world_state(sc, model)
@@ -67,6 +63,26 @@ def test_pooled_costs_fully_allocated_and_cash_balances(model: str) -> None:
         )
 
 
+def _packed(cost, delta, avail, b, u0, seg, s, p0, **kw):
+    """The engine's packed solver on (n, M) arrays: returns prices and shares as (n, M)."""
+    n, m = cost.shape
+    flat = np.flatnonzero(avail.ravel())
+    mk = flat % m
+    sol = solve_packed(
+        cost.ravel()[flat],
+        delta.ravel()[flat],
+        b[mk],
+        mk * s + seg[flat // m],
+        np.exp(u0)[np.arange(m * s) // s],
+        p0.ravel()[flat],
+        **kw,
+    )
+    price = np.full(n * m, np.nan)
+    share = np.zeros(n * m)
+    price[flat], share[flat] = sol.price, sol.share
+    return sol, price.reshape(n, m), share.reshape(n, m)
+
+
 def test_logit_shares_and_outside_option_sum_to_one() -> None:
     rng = np.random.default_rng(3)
     n, m, s = 50, 3, 2
@@ -75,16 +91,18 @@ def test_logit_shares_and_outside_option_sum_to_one() -> None:
     avail = rng.random((n, m)) < 0.7
     b = np.array([0.2, 0.3, 0.1])
     u0 = np.array([0.5, 1.0, 2.0])
-    sol = solve_prices(np.full((n, m), 10.0), delta, avail, b, u0, seg, s, np.full((n, m), 12.0))
-    group = np.arange(m)[None, :] * s + seg[:, None]
-    inside = np.bincount(group.ravel(), weights=sol.share.ravel(), minlength=m * s)
-    outside = np.exp(u0)[np.arange(m * s) // s] / (
-        np.exp(u0)[np.arange(m * s) // s] + sol.inclusive.ravel()
+    sol, price, share = _packed(
+        np.full((n, m), 10.0), delta, avail, b, u0, seg, s, np.full((n, m), 12.0)
     )
-    assert np.allclose(inside + outside, 1.0)
-    assert np.all(sol.share[~avail] == 0)
-    share, _ = logit_shares(delta, sol.price, avail, b, u0, group, m * s)
-    assert np.allclose(share, sol.share)
+    group = np.arange(m)[None, :] * s + seg[:, None]
+    inside = np.bincount(group.ravel(), weights=share.ravel(), minlength=m * s)
+    e0 = np.exp(u0)[np.arange(m * s) // s]
+    assert np.allclose(inside + e0 / (e0 + sol.inclusive), 1.0)
+    assert np.all(share[~avail] == 0)
+    # the logit formula recomputed from the equilibrium prices
+    ev = np.where(avail, np.exp(delta - b[None, :] * np.nan_to_num(price)), 0.0)
+    sums = np.bincount(group.ravel(), weights=ev.ravel(), minlength=m * s)
+    assert np.allclose(ev / (e0 + sums)[group], share)
 
 
 def test_nash_prices_match_independent_game_solver() -> None:
@@ -94,7 +112,7 @@ def test_nash_prices_match_independent_game_solver() -> None:
     c = rng.uniform(5, 10, n)
     a = rng.normal(0, 1, n)
     b = 0.3
-    sol = solve_prices(
+    sol, price, share = _packed(
         c[:, None],
         a[:, None],
         np.ones((n, 1), bool),
@@ -108,9 +126,9 @@ def test_nash_prices_match_independent_game_solver() -> None:
     )
     ref = bertrand_nash_prices(c, a, b, a0=0.5, tol=1e-12)
     assert sol.converged
-    assert np.allclose(sol.price[:, 0], ref.prices, atol=1e-8)
+    assert np.allclose(price[:, 0], ref.prices, atol=1e-8)
     # first-order condition p = c + 1/(b(1-s))
-    assert np.allclose(sol.price[:, 0], c + 1 / (b * (1 - sol.share[:, 0])), atol=1e-8)
+    assert np.allclose(price[:, 0], c + 1 / (b * (1 - share[:, 0])), atol=1e-8)
 
 
 def test_cartel_prices_exceed_nash_prices() -> None:
@@ -128,11 +146,11 @@ def test_cartel_prices_exceed_nash_prices() -> None:
         c + 3,
     )
     members = np.arange(n) < 6
-    nash = solve_prices(*args)
-    cartel = solve_prices(*args, mode="cartel", members=members)
-    assert np.all(cartel.price[members] > nash.price[members])
+    _, nash, _ = _packed(*args)
+    _, cartel, _ = _packed(*args, members=members)
+    assert np.all(cartel[members] > nash[members])
     # members share one markup in a logit cartel
-    markups = cartel.price[members, 0] - c[members, 0]
+    markups = cartel[members, 0] - c[members, 0]
     assert np.ptp(markups) < 1e-6
 
 
@@ -180,11 +198,11 @@ def test_model_and_baseline_share_the_cluster() -> None:
     # firm i's draw in period t does not depend on the arm nor on how many slots are processed
     d1 = draw(c1.streams, 3, w1.n, w1.n_markets, 4)
     d2 = draw(c2.streams, 3, w2.n // 2, w2.n_markets, 4)
-    assert np.array_equal(d1.catch[: w2.n // 2], d2.catch)
+    assert np.array_equal(d1.uniform("catch")[: w2.n // 2], d2.uniform("catch"))
     assert np.array_equal(
         d1.columns("spread", np.array([1]))[: w2.n // 2], d2.columns("spread", np.array([1]))
     )
-    assert not np.array_equal(d1.catch, d1.exclude)
+    assert not np.array_equal(d1.uniform("catch"), d1.uniform("exclude"))
 
 
 def test_stable_ids_on_entry_and_exit() -> None:

@@ -8,9 +8,8 @@ from hypothesis import strategies as st
 
 import clustermarketing as cm
 from clustermarketing.engine.period import step
-from conftest import world_state
+from conftest import BUILT_MODELS, world_state
 
-MODELS = ["independent", "collective_mark", "share_marketing_channel", "exhibition_promotion"]
 STRUCTURES = ["star", "hierarchical", "chain", "network"]
 RULES = ["equal", "proportional", "dues", "commission", "shapley", "nucleolus"]
 
@@ -18,7 +17,7 @@ RULES = ["equal", "proportional", "dues", "commission", "shapley", "nucleolus"]
 @st.composite
 def scenarios(draw: st.DrawFn) -> tuple[cm.Scenario, str]:
     example = draw(st.sampled_from(["optoelectronics", "footwear", "dispersed"]))
-    model = draw(st.sampled_from(MODELS))
+    model = draw(st.sampled_from(BUILT_MODELS))
     overrides = [
         f"firms.count={draw(st.integers(5, 60))}",
         f"ties.strong_degree={draw(st.floats(0, 8))}",

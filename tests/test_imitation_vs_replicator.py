@@ -39,7 +39,15 @@ def _simulate(monitoring: float, fine: float, x0: float, periods: int, seed: int
         pi = A @ np.array([x, 1.0 - x])
         state.payoff = np.where(state.contributes, pi[0], pi[1])
         u = rng.random((4, N))
-        cooperation.imitate(state, None, sc, complete, *u)
+        state.contributes = cooperation.imitate(
+            state=state,
+            sc=sc,
+            neighbours=complete,
+            u_rev=u[0],
+            u_pick=u[1],
+            u_copy=u[2],
+            u_mut=u[3],
+        )
     return float(state.contributes.mean())
 
 

@@ -7,9 +7,9 @@ import pytest
 
 import clustermarketing as cm
 from clustermarketing.models import PRESETS
-from conftest import small
+from conftest import BUILT_MODELS, small
 
-BUILT = ["independent", "collective_mark", "share_marketing_channel", "exhibition_promotion"]
+BUILT = BUILT_MODELS
 
 
 def _diff(r, metric):

@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import clustermarketing as cm
-from clustermarketing.engine import run as engine_run
+from clustermarketing.engine import runner as engine_run
 from clustermarketing.engine.guard import SimulationError
 from clustermarketing.errors import ScenarioError
+from clustermarketing.models import resolve_model
+from clustermarketing.models.config import ModelConfig
 from clustermarketing.scenario import load_scenario
-from clustermarketing.scenario.model import ModelConfig
-from clustermarketing.scenario.schema import resolve_model
 from clustermarketing.scenario.template import annotated_template
 
 TEMPLATE: dict[str, Any] = yaml.safe_load(annotated_template(model="collective_mark"))

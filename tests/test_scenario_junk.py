@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,17 +31,6 @@ values = st.recursive(
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=4)),
     max_leaves=12,
 )
-
-
-def _names_directory(data: Any) -> bool:
-    """Whether ``data`` names a directory as its firms CSV or edge list (known bug, see below)."""
-    if not isinstance(data, dict):
-        return False
-    for section, key in (("firms", "csv"), ("ties", "edgelist")):
-        sec = data.get(section)
-        if isinstance(sec, dict) and isinstance(sec.get(key), str) and Path(sec[key]).is_dir():
-            return True
-    return False
 
 
 def _load(data: Any) -> None:

@@ -9,7 +9,7 @@ import scipy.sparse as sp
 import clustermarketing as cm
 from clustermarketing.engine.structures import build_structure
 from clustermarketing.engine.ties import generate_ties
-from clustermarketing.scenario.model import StructureConfig
+from clustermarketing.models.config import StructureConfig
 
 N = 200
 
@@ -22,13 +22,13 @@ def _structure(
     capacity = np.full(N, 100.0) if capacity is None else capacity
     return build_structure(
         StructureConfig(kind=kind, **cfg),
-        members,
-        ties,
-        capacity,
-        hub_alive,
-        removed,
-        units,
-        np.random.default_rng(1),
+        members=members,
+        ties=ties,
+        capacity=capacity,
+        hub_alive=hub_alive,
+        removed=removed,
+        n_units=units,
+        rng=np.random.default_rng(1),
     )
 
 

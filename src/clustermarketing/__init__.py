@@ -6,8 +6,16 @@
 'collective_mark'
 """
 
-from clustermarketing.engine.run import SimulationResult, simulate
+from clustermarketing.analysis import Comparison, SimulationResult, compare, simulate
 from clustermarketing.scenario import Scenario, example, load_scenario
 
-__all__ = ["Scenario", "SimulationResult", "example", "load_scenario", "simulate"]
+__all__ = [
+    "Comparison",
+    "Scenario",
+    "SimulationResult",
+    "compare",
+    "example",
+    "load_scenario",
+    "simulate",
+]
 __version__ = "0.1.0"

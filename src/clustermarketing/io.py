@@ -316,6 +316,26 @@ def write_outputs(result: Any, out_dir: str | Path) -> list[Path]:
     return written
 
 
+def write_tables(
+    out_dir: str | Path, tables: dict[str, pd.DataFrame], summary: dict[str, Any]
+) -> list[Path]:
+    """Write named Parquet tables, then ``summary.json``, to ``out_dir`` (each atomically).
+
+    As :func:`write_outputs`: a stale ``summary.json`` is removed first and the new one written
+    last, so its presence marks a complete set of tables.
+    """
+    out = Path(out_dir)
+    _ensure_dir(out)
+    summary_path = out / SUMMARY_NAME
+    summary_path.unlink(missing_ok=True)
+    written = [
+        atomic_write_with(out / name, lambda tmp, df=df: _write_parquet(df, tmp))
+        for name, df in tables.items()
+    ]
+    written.append(atomic_write_text(summary_path, summary_json(summary, indent=2) + "\n"))
+    return written
+
+
 __all__ = [
     "RUN_FILES",
     "OutputError",
@@ -331,4 +351,5 @@ __all__ = [
     "read_provenance",
     "summary_json",
     "write_outputs",
+    "write_tables",
 ]

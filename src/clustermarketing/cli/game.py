@@ -364,8 +364,8 @@ def _scenario_game(
     progress: bool | None,
 ) -> tuple[TUGame, Any]:
     """The coalition (or cost) game of a scenario, tabulated with progress on stderr."""
+    from clustermarketing.analysis.coalitions import EXACT_MAX_PLAYERS, scenario_game
     from clustermarketing.cli.main import load, progress_reporter
-    from clustermarketing.games.cooperative.scenario_games import EXACT_MAX_PLAYERS, scenario_game
 
     sc = load(scenario, overrides)
     try:

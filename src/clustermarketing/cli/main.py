@@ -36,8 +36,13 @@ _Abort: type[BaseException] = getattr(_click.exceptions, "Abort", None) or getat
 
 
 def print_error(message: str) -> None:
-    """Print ``error: message`` to stderr; continuation lines are indented under it."""
-    first, *rest = str(message).strip().splitlines() or [""]
+    """Print ``error: message`` to stderr; continuation lines are indented under it.
+
+    Pydantic's ``Value error,`` prefixes (from a validator's message passed on) are dropped.
+    """
+    from clustermarketing.scenario.load import clean_message
+
+    first, *rest = clean_message(str(message)).strip().splitlines() or [""]
     text = "\n".join([f"error: {first}", *(f"  {line}" for line in rest)])
     print(text, file=sys.stderr, flush=True)
 
@@ -216,7 +221,7 @@ def check_out_file(out: Path, force: bool, option: str = "--out") -> None:
 
 def warn_few_replicates(replicates: int) -> None:
     """Warn when too few replicates make the 95% intervals (nearly) meaningless."""
-    from clustermarketing.stats import FEW_REPLICATES
+    from clustermarketing.analysis.stats import FEW_REPLICATES
 
     if replicates == 1:
         warn(
@@ -458,7 +463,8 @@ def run(
         fail(f"--model: {e}" if model is not None else str(e))
     if out is not None:  # before the simulation: an unusable target must cost nothing
         check_out_dir(out, force)
-    simulate = _simulate_function()
+    from clustermarketing import simulate
+
     reps = replicates or sc.replicates
     steps = periods or sc.horizon
     warn_few_replicates(reps)
@@ -513,15 +519,6 @@ def add_units_and_provenance(summary: dict[str, Any], prov: dict[str, Any]) -> N
     summary["provenance"] = prov
 
 
-def _simulate_function() -> Callable[..., Any]:
-    try:
-        import clustermarketing
-
-        return clustermarketing.simulate  # type: ignore[attr-defined,no-any-return]
-    except (ImportError, AttributeError):
-        fail("the simulation engine is not available in this installation (no simulate())")
-
-
 #: Above this much work (replicates × periods × firms) a run counts as long: plain progress
 #: lines go to stderr even when it is not a terminal (e.g. in a batch job's log).
 LONG_RUN_WORK = 2_000_000
@@ -531,7 +528,7 @@ LONG_RUN_WORK = 2_000_000
 def _progress_reporter(
     enabled: bool | None,
     work: int,
-    unit: str = "periods",
+    unit: str = "arm-periods",
     description: str = "simulating",
 ) -> Iterator[Callable[[int, int], None] | None]:
     """A ``progress(done, total)`` callback writing to stderr, or None when progress is off.
@@ -580,6 +577,7 @@ progress_reporter = _progress_reporter
 #: Command modules under ``clustermarketing.cli``; each defines ``register(app)``. A module
 #: whose optional dependencies are not installed is skipped (its commands are then absent).
 EXTENSIONS: tuple[str, ...] = (
+    "compare",
     "game",
     "evaluation",
     "survey",

@@ -1,7 +1,7 @@
 """Costs, the cooperative's budget, allocation, sanctions and membership value (MODEL.md §6.6).
 
 The cooperative's budget balances every period: the pooled cost (pooled functions, coordination
-per structure link scaled by distrust, the fair, markets it opens) is met first by institutions'
+per structure link scaled by distrust, markets it opens, mechanisms' costs such as a fair) is met first by institutions'
 subsidies, members' per-unit fees, fines and last period's reserve; the rest is split among the
 contributing members by the function–interest rule (any rule of
 :mod:`clustermarketing.games.cooperative.allocation`: equal, proportional, dues, commission,
@@ -17,14 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from clustermarketing.engine.access import Access
-from clustermarketing.engine.context import Draws
-from clustermarketing.engine.functions import FunctionPlan, coalition_cost_fn
+from clustermarketing.engine.functions import coalition_cost_fn
 from clustermarketing.engine.market import Market
-from clustermarketing.engine.state import State, World
-from clustermarketing.engine.structures import Structure
+from clustermarketing.engine.mechanisms import Mechanisms, Period
 from clustermarketing.games.cooperative.allocation import AllocationProblem, allocate
-from clustermarketing.scenario.model import ModelConfig
-from clustermarketing.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -46,47 +42,73 @@ class Accounts:
     coordination: float
     subsidy: float
     to_allocate: float
+    reserve: float  # the cooperative's surplus carried to next period
 
 
-def settle(
-    state: State,
-    w: World,
-    sc: Scenario,
-    model: ModelConfig,
-    structure: Structure | None,
-    plan: FunctionPlan,
-    mkt: Market,
-    acc: Access,
-    eff: np.ndarray,
-    contrib: np.ndarray,
-    fair: bool,
-    d: Draws,
-) -> Accounts:
-    """Charge every cost, run the cooperative's budget and pay cash."""
+@dataclass(frozen=True)
+class OperatingCosts:
+    """Each firm's cost lines of running its business this period (CU), before pooled costs."""
+
+    production: np.ndarray  # unit cost × units + distribution
+    overhead: np.ndarray  # fixed operating cost of active firms
+    fees: np.ndarray  # per-unit fees of effective members
+    transaction: np.ndarray  # per-unit transaction cost through the cooperative, × (1 − trust)
+    contracting: np.ndarray  # contract upkeep of effective members, × (1 − trust)
+    commission: np.ndarray  # commission on members' revenue
+
+
+def operating_costs(p: Period, *, mkt: Market) -> OperatingCosts:
+    """The cost lines every firm carries whatever the cooperative's budget does.
+
+    One source of truth: :func:`settle` and the steady-state coalition analysis
+    (:mod:`clustermarketing.analysis.steady`) both charge these.
+    """
+    state, w, sc, model, eff = p.state, p.world, p.sc, p.model, p.eff
+    units, revenue = mkt.units, mkt.revenue
+    member_units = np.where(eff, units, 0.0)
+    return OperatingCosts(
+        production=mkt.unit_cost * units + mkt.distribution,
+        overhead=np.where(state.active, sc.firms.overhead_per_employee * w.employees, 0.0),
+        fees=model.contract.per_unit_fee * member_units,
+        transaction=sc.trust.transaction_cost * (1.0 - state.trust) * member_units,
+        contracting=np.where(eff, model.contract.contracting_cost * (1.0 - state.trust), 0.0),
+        commission=np.where(eff, mkt.commission * revenue, 0.0),
+    )
+
+
+def coordination_cost(p: Period) -> float:
+    """Coordination cost of the structure: per link, scaled by the members' distrust."""
+    structure, eff = p.structure, p.eff
+    if structure is None or not eff.any():
+        return 0.0
+    distrust = 1.0 - float(p.state.trust[eff].mean())
+    return p.model.structure.coordination_cost * structure.links * (0.5 + 0.5 * distrust)
+
+
+def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Accounts:
+    """Charge every cost and run the cooperative's budget.
+
+    Pure: the new reserve is ``Accounts.reserve``; the sequencer adds ``profit`` to cash.
+    """
+    state, w, model, structure, plan = p.state, p.world, p.model, p.structure, p.plan
+    eff, contrib, d = p.eff, p.contrib, p.draws
     n = w.n
     coop = model.cooperative
     units, revenue = mkt.units, mkt.revenue
-    production = mkt.unit_cost * units + mkt.distribution
-    overhead = np.where(state.active, sc.firms.overhead_per_employee * w.employees, 0.0)
-    member_units = np.where(eff, units, 0.0)
-    fees = model.contract.per_unit_fee * member_units
-    transaction = sc.trust.transaction_cost * (1.0 - state.trust) * member_units
-    contracting = np.where(eff, model.contract.contracting_cost * (1.0 - state.trust), 0.0)
-    commission = np.where(eff, mkt.commission * revenue, 0.0)
+    ops = operating_costs(p, mkt=mkt)
+    production, overhead, fees = ops.production, ops.overhead, ops.fees
+    transaction, contracting, commission = ops.transaction, ops.contracting, ops.commission
     reg = model.regulation
     monitor = structure.monitor if structure is not None else np.zeros(n)
     p_catch = 1.0 - (1.0 - reg.monitoring * monitor) * (
         1.0 - reg.monitoring * w.institution_monitoring * state.hub_alive
     ) * (1.0 - model.contract.enforcement)
-    caught = mkt.free_rider & (d.catch < p_catch)
+    caught = mkt.free_rider & (d.uniform("catch") < p_catch)
     fines = np.where(caught, reg.fine + model.contract.breach_penalty, 0.0)
-    excluded = caught & (d.exclude < reg.exclusion)
-    coord = 0.0
-    if structure is not None and eff.any():
-        distrust = 1.0 - float(state.trust[eff].mean())
-        coord = model.structure.coordination_cost * structure.links * (0.5 + 0.5 * distrust)
+    excluded = caught & (d.uniform("exclude") < reg.exclusion)
+    coord = coordination_cost(p)
     pooled_total = (
-        float(plan.pooled_cost.sum()) + coord + (model.fairs.cost if fair else 0.0) + acc.coop_entry
+        float(plan.pooled_cost.sum()) + coord + hooks.call("pooled_cost", p, 0.0) + acc.coop_entry
     )
     subsidy = min(w.subsidy, pooled_total) if coop and eff.any() else 0.0
     income = subsidy + float(fees.sum()) + float(fines.sum()) + state.reserve
@@ -105,10 +127,10 @@ def settle(
             ),
             dues_fixed_share=model.function_interest.dues_fixed_share,
             samples=200,
-            seed=d.allocation_seed,
+            seed=d.integer_seed("allocation"),
         )
         share[payers] = allocate(model.function_interest.rule, problem)
-    state.reserve = max(0.0, income - pooled_total) if coop else 0.0
+    reserve = max(0.0, income - pooled_total) if coop else 0.0
     own_marketing = plan.own_cost + acc.entry_paid
     profit = (
         revenue
@@ -122,7 +144,6 @@ def settle(
         - commission
         - fines
     )
-    state.cash += profit
     return Accounts(
         production=production,
         overhead=overhead,
@@ -139,18 +160,11 @@ def settle(
         coordination=coord,
         subsidy=subsidy,
         to_allocate=to_allocate,
+        reserve=reserve,
     )
 
 
-def membership_value(
-    state: State,
-    w: World,
-    plan: FunctionPlan,
-    mkt: Market,
-    acc: Access,
-    books: Accounts,
-    eff: np.ndarray,
-) -> np.ndarray:
+def membership_value(p: Period, *, mkt: Market, books: Accounts) -> np.ndarray:
     """What each member would lose by marketing alone, net of what membership costs it.
 
     Benefit = the own-function spending the cooperative saves it (within its budget) + the
@@ -158,6 +172,7 @@ def membership_value(
     the cooperative, all of them; elsewhere the logit loss ``1 − e^{−Δ}/(1 − s + s e^{−Δ})`` of
     removing the member utility Δ) + the cost saving of internal sourcing.
     """
+    w, plan, eff = p.world, p.plan, p.eff
     n = w.n
     margin_unit = np.divide(
         mkt.revenue - books.production, mkt.units, out=np.zeros(n), where=mkt.units > 0

@@ -1,7 +1,8 @@
 """Build the world and the initial state of one run from a scenario and a seed.
 
-The build draws only from its own random stream, so a model and its baseline built from the
-same seed have the same firms, ties and markets (common random numbers).
+The build draws only from its own named streams (``build.*`` in :mod:`.streams`), so a model
+and its baseline built from the same seed have the same firms, ties and markets (common random
+numbers), and scenarios that differ in one section share every other section's draws.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from clustermarketing.engine.state import State, World
+from clustermarketing.engine.streams import Streams
 from clustermarketing.engine.ties import edgelist_ties, generate_ties
+from clustermarketing.models.config import ModelConfig
 from clustermarketing.scenario.inputs import read_edgelist, read_firms_csv
-from clustermarketing.scenario.model import ModelConfig
 from clustermarketing.scenario.schema import Scenario
 
 
@@ -35,27 +37,36 @@ def _sme_access(scenario: Scenario) -> np.ndarray:
     return np.array([defaults[i] if i < 3 else 0.02 for i in range(m)])
 
 
-def _traits(scenario: Scenario, n: int, n0: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Firm traits for all n slots: the first n0 from the scenario, the rest as SME entrants."""
+def _traits(scenario: Scenario, n: int, n0: int, streams: Streams) -> dict[str, np.ndarray]:
+    """Firm traits for all n slots: the first n0 from the scenario, the rest as SME entrants.
+
+    Each trait has its own named stream, so adding a trait changes none of the others.
+    """
     f = scenario.firms
+    g = streams.build_gen
     seg_p = np.array([s.share for s in f.segments], dtype=float)
     seg_p /= seg_p.sum()
     m = len(scenario.markets)
     tr = {
         "leader": np.zeros(n, dtype=bool),
-        "segment": rng.choice(len(seg_p), size=n, p=seg_p),
-        "employees": _lognormal(rng, f.sme_employees.median, f.sme_employees.sigma, n),
-        "base_cost": _positive_normal(rng, f.unit_cost.mean, f.unit_cost.sd, n),
-        "quality": rng.normal(f.quality.mean, f.quality.sd, n),
-        "mo": rng.beta(f.market_orientation.a, f.market_orientation.b, n),
-        "growth": rng.beta(f.growth_propensity.a, f.growth_propensity.b, n),
-        "access": rng.random((n, m)) < _sme_access(scenario)[None, :],
+        "segment": g("build.segment").choice(len(seg_p), size=n, p=seg_p),
+        "employees": _lognormal(
+            g("build.employees"), f.sme_employees.median, f.sme_employees.sigma, n
+        ),
+        "base_cost": _positive_normal(g("build.cost"), f.unit_cost.mean, f.unit_cost.sd, n),
+        "quality": g("build.quality").normal(f.quality.mean, f.quality.sd, n),
+        "mo": g("build.orientation").beta(f.market_orientation.a, f.market_orientation.b, n),
+        "growth": g("build.growth").beta(f.growth_propensity.a, f.growth_propensity.b, n),
+        "access": g("build.access").random((n, m)) < _sme_access(scenario)[None, :],
     }
     if f.source == "generate" and f.leaders:
-        lead = rng.choice(n0, size=f.leaders, replace=False)
+        lead = g("build.leaders").choice(n0, size=f.leaders, replace=False)
         tr["leader"][lead] = True
         tr["employees"][lead] = _lognormal(
-            rng, f.leader_employees.median, f.leader_employees.sigma, f.leaders
+            g("build.leader_employees"),
+            f.leader_employees.median,
+            f.leader_employees.sigma,
+            f.leaders,
         )
         tr["base_cost"][lead] *= 1.0 - f.leader_cost_advantage
         tr["quality"][lead] += f.leader_quality_premium
@@ -83,11 +94,12 @@ def _traits(scenario: Scenario, n: int, n0: int, rng: np.random.Generator) -> di
 
 
 def _ties(
-    scenario: Scenario, n: int, n0: int, rng: np.random.Generator
+    scenario: Scenario, n: int, n0: int, streams: Streams
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     t = scenario.ties
-    strong = generate_ties(n, t.strong_degree, t.proximity, t.locality, rng, n0)
-    weak = generate_ties(n, t.weak_degree, t.proximity, t.locality, rng, n0)
+    g = streams.build_gen
+    strong = generate_ties(n, t.strong_degree, t.proximity, t.locality, g("build.ties.strong"), n0)
+    weak = generate_ties(n, t.weak_degree, t.proximity, t.locality, g("build.ties.weak"), n0)
     weak = weak - weak.multiply(strong)  # a pair is tied once, by its strongest tie
     weak.eliminate_zeros()
     if t.source == "edgelist":
@@ -125,15 +137,18 @@ def n_initial(scenario: Scenario) -> int:
     return scenario.firms.count
 
 
-def build(scenario: Scenario, model: ModelConfig, rng: np.random.Generator) -> tuple[World, State]:
-    """World and initial state for one run."""
+def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[World, State]:
+    """World and initial state for one run, drawn from the run's named build streams.
+
+    A model and its baseline built from the same streams have the same firms, ties and markets.
+    """
     n0 = n_initial(scenario)
     n = max(n0 + 1, math.ceil(n0 * scenario.demography.max_firms_factor))
     mk = scenario.markets
-    tr = _traits(scenario, n, n0, rng)
-    xi = rng.normal(0.0, scenario.firms.taste_sd, size=(n, len(mk)))
-    # ties last: scenarios that differ only in their ties share every other draw
-    strong, weak = _ties(scenario, n, n0, rng)
+    tr = _traits(scenario, n, n0, streams)
+    xi = streams.build_gen("build.taste").normal(0.0, scenario.firms.taste_sd, size=(n, len(mk)))
+    # scenarios that differ only in their ties share every other draw (own streams)
+    strong, weak = _ties(scenario, n, n0, streams)
     capacity = tr["employees"] * scenario.firms.productivity
     # hub: the named institution, else the first one; '' when there is none
     names = [i.name for i in scenario.institutions]

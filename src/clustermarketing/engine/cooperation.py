@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -22,56 +24,77 @@ from clustermarketing.engine.state import State, World
 from clustermarketing.scenario.schema import Scenario
 
 
+@dataclass(frozen=True)
+class Membership:
+    """Membership after this period's decisions."""
+
+    member: np.ndarray
+    contributes: np.ndarray
+    neg_benefit: np.ndarray
+    joined: int
+    left: int
+
+
 def initial_membership(
-    state: State, world: World, sc: Scenario, quality_ok: np.ndarray, u: np.ndarray, u2: np.ndarray
-) -> None:
+    *,
+    state: State,
+    world: World,
+    sc: Scenario,
+    quality_ok: np.ndarray,
+    u: np.ndarray,
+    u2: np.ndarray,
+) -> Membership:
     """Founding members at t = 0 (growth-seeking managers join more often)."""
     p = np.clip(2.0 * sc.membership.initial_share * world.growth, 0.0, 1.0)
-    state.member = state.active & quality_ok & (u < p)
-    state.contributes = state.member & (u2 < sc.contribution.initial_contribution)
+    member = state.active & quality_ok & (u < p)
+    contributes = member & (u2 < sc.contribution.initial_contribution)
+    return Membership(member, contributes, state.neg_benefit, 0, 0)
 
 
 def update_membership(
+    *,
     state: State,
     world: World,
     sc: Scenario,
     quality_ok: np.ndarray,
     published: bool,
     u: np.ndarray,
-) -> tuple[int, int]:
-    """Leavers and joiners this period; returns (joined, left)."""
+) -> Membership:
+    """Leavers and joiners this period."""
     cfg = sc.membership
     leave = state.member & (state.neg_benefit >= cfg.leave_after)
-    state.member &= ~leave
-    state.contributes &= state.member
-    state.neg_benefit[leave] = 0
-    m = state.member.astype(float)
+    member = state.member & ~leave
+    contributes = state.contributes & member
+    neg_benefit = np.where(leave, 0, state.neg_benefit)
+    m = member.astype(float)
     obs_n = world.ties @ m
     obs_sum = world.ties @ (m * state.net_benefit)
     expected = np.divide(obs_sum, obs_n, out=np.zeros_like(obs_sum), where=obs_n > 0)
-    if published and state.member.any():
-        mean_nb = float(state.net_benefit[state.member].mean())
+    if published and member.any():
+        mean_nb = float(state.net_benefit[member].mean())
         expected = np.where(obs_n > 0, expected, mean_nb)
     p = cfg.join_rate * np.maximum(0.0, np.tanh(world.growth * expected / cfg.decision_scale))
-    join = state.active & ~state.member & quality_ok & (u < p)
-    state.member |= join
-    state.contributes |= join  # a new member starts with its committed contribution
-    return int(join.sum()), int(leave.sum())
+    join = state.active & ~member & quality_ok & (u < p)
+    # a new member starts with its committed contribution
+    return Membership(
+        member | join, contributes | join, neg_benefit, int(join.sum()), int(leave.sum())
+    )
 
 
 def imitate(
+    *,
     state: State,
-    world: World,
     sc: Scenario,
     neighbours: sp.csr_matrix,
     u_rev: np.ndarray,
     u_pick: np.ndarray,
     u_copy: np.ndarray,
     u_mut: np.ndarray,
-) -> None:
-    """Fermi imitation of better-off member neighbours, then mutation."""
+) -> np.ndarray:
+    """Fermi imitation of better-off member neighbours, then mutation: the new strategies."""
     cfg = sc.contribution
     mem = state.member
+    contributes = state.contributes.copy()
     deg = np.diff(neighbours.indptr)
     revise = mem & (u_rev < cfg.imitation_rate) & (deg > 0)
     idx = np.flatnonzero(revise)
@@ -83,14 +106,14 @@ def imitate(
         ok = mem[j]
         z = np.clip((state.payoff[j] - state.payoff[idx]) / cfg.selection_noise, -50, 50)
         copy = ok & (u_copy[idx] < 1.0 / (1.0 + np.exp(-z)))
-        state.contributes[idx[copy]] = state.contributes[j[copy]]
+        contributes[idx[copy]] = state.contributes[j[copy]]
     flip = mem & (u_mut < cfg.mutation)
-    state.contributes[flip] = ~state.contributes[flip]
-    state.contributes &= mem
+    contributes[flip] = ~contributes[flip]
+    return contributes & mem
 
 
-def update_trust(state: State, sc: Scenario, observers: sp.csr_matrix) -> None:
-    """Trust follows the cooperation each firm observes among member neighbours."""
+def update_trust(*, state: State, sc: Scenario, observers: sp.csr_matrix) -> np.ndarray:
+    """Trust follows the cooperation each firm observes among member neighbours: the new trust."""
     cfg = sc.trust
     mem = state.member.astype(float)
     coop = (state.member & state.contributes).astype(float)
@@ -99,5 +122,7 @@ def update_trust(state: State, sc: Scenario, observers: sp.csr_matrix) -> None:
     has = (seen > 0) & state.active
     up = has & (good >= cfg.threshold * seen)
     down = has & ~up
-    state.trust[up] += cfg.gain * (1.0 - state.trust[up])
-    state.trust[down] *= 1.0 - cfg.loss
+    trust = state.trust.copy()
+    trust[up] += cfg.gain * (1.0 - trust[up])
+    trust[down] *= 1.0 - cfg.loss
+    return trust

@@ -3,10 +3,12 @@
 A firm exits after ``exit_after`` periods of losses in a row or when its cash falls below the
 floor. Entrants arrive as ``Poisson(entry_rate · attractiveness · active firms)``, with free-entry
 attractiveness ``max(0, cluster profit per unit of capacity / reference_return − 1)`` plus the
-fair's pull in fair periods. They take the next reserved slots (stable ids).
+pull of mechanisms (a fair's, in fair periods). They take the next reserved slots (stable ids).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -14,31 +16,66 @@ from clustermarketing.engine.state import State, World
 from clustermarketing.scenario.schema import Scenario
 
 
+@dataclass(frozen=True)
+class Demography:
+    """Firm-slot fields after exit and entry (new arrays), and the counts."""
+
+    fields: dict[str, np.ndarray]
+    entries: int
+    exits: int
+
+
 def exit_and_entry(
-    state: State, w: World, sc: Scenario, profit: np.ndarray, boost: float, rng: np.random.Generator
-) -> tuple[int, int]:
-    """Remove failing firms and add entrants; returns (entries, exits)."""
+    *,
+    state: State,
+    world: World,
+    sc: Scenario,
+    profit: np.ndarray,
+    pull: float,
+    rng: np.random.Generator,
+) -> Demography:
+    """Remove failing firms and add entrants (pure: returns the changed firm fields)."""
     dg = sc.demography
+    w = world
     t = state.t
-    state.losses = np.where(state.active & (profit < 0), state.losses + 1, 0)
-    exiting = state.active & ((state.losses >= dg.exit_after) | (state.cash < dg.cash_floor))
-    state.active &= ~exiting
-    state.died[exiting] = t
-    state.member &= state.active
-    state.contributes &= state.active
-    present = state.active | exiting
+    losses = np.where(state.active & (profit < 0), state.losses + 1, 0)
+    exiting = state.active & ((losses >= dg.exit_after) | (state.cash < dg.cash_floor))
+    active = state.active & ~exiting
+    died = np.where(exiting, t, state.died)
+    member = state.member & active
+    contributes = state.contributes & active
+    present = active | exiting
     ret = float(profit[present].sum()) / max(float(w.capacity[present].sum()), 1e-9)
-    attract = max(0.0, ret / dg.reference_return - 1.0) + boost
-    lam = dg.entry_rate * attract * float(state.active.sum())
+    attract = max(0.0, ret / dg.reference_return - 1.0) + pull
+    lam = dg.entry_rate * attract * float(active.sum())
     n_entry = int(rng.poisson(lam)) if lam > 0 else 0
     slots = np.flatnonzero(state.born < 0)[:n_entry]
+    out = {
+        "losses": losses,
+        "active": active,
+        "died": died,
+        "member": member,
+        "contributes": contributes,
+    }
     if slots.size:
-        state.active[slots] = True
-        state.born[slots] = t
-        state.cash[slots] = w.init_cash[slots]
-        state.access[slots] = w.init_access[slots]
-        state.quality[slots] = w.init_quality[slots]
-        state.trust[slots] = sc.trust.initial
-        state.output[slots] = 0.6 * w.capacity[slots]
-        state.revenue[slots] = state.output[slots] * state.price[slots, 0]
-    return int(slots.size), int(exiting.sum())
+        born, cash, access = state.born.copy(), state.cash.copy(), state.access.copy()
+        quality, trust = state.quality.copy(), state.trust.copy()
+        output, revenue = state.output.copy(), state.revenue.copy()
+        active[slots] = True
+        born[slots] = t
+        cash[slots] = w.init_cash[slots]
+        access[slots] = w.init_access[slots]
+        quality[slots] = w.init_quality[slots]
+        trust[slots] = sc.trust.initial
+        output[slots] = 0.6 * w.capacity[slots]
+        revenue[slots] = output[slots] * state.price[slots, 0]
+        out.update(
+            born=born,
+            cash=cash,
+            access=access,
+            quality=quality,
+            trust=trust,
+            output=output,
+            revenue=revenue,
+        )
+    return Demography(out, int(slots.size), int(exiting.sum()))

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clustermarketing.scenario.functions import FUNCTION_NAMES, FunctionsConfig
+from clustermarketing.models.config import FUNCTION_NAMES
+from clustermarketing.scenario.functions import FunctionsConfig
 
 F_INDEX = {name: i for i, name in enumerate(FUNCTION_NAMES)}
 
@@ -71,6 +72,7 @@ def function_arrays(cfg: FunctionsConfig) -> dict[str, np.ndarray]:
 def plan_functions(
     arrays: dict[str, np.ndarray],
     pooled_names: list[str],
+    *,
     active: np.ndarray,
     output: np.ndarray,
     revenue: np.ndarray,

@@ -14,44 +14,12 @@ import dataclasses
 
 import numpy as np
 
-from clustermarketing.engine.state import State, World
+from clustermarketing.engine.state import FIRM, FIRM_HUB, SLOTS, State, World, fields_on
 
-WORLD_FIRM_FIELDS = (
-    "leader",
-    "segment",
-    "employees",
-    "capacity",
-    "base_cost",
-    "mo",
-    "growth",
-    "xi",
-    "own_channel",
-    "init_access",
-    "init_cash",
-    "init_quality",
-)
-STATE_FIRM_FIELDS = (
-    "active",
-    "born",
-    "died",
-    "quality",
-    "goodwill",
-    "channel_added",
-    "access",
-    "cash",
-    "member",
-    "contributes",
-    "trust",
-    "neg_benefit",
-    "losses",
-    "price",
-    "output",
-    "revenue",
-    "profit",
-    "net_benefit",
-    "payoff",
-    "adapted",
-)
+WORLD_FIRM_FIELDS = fields_on(World, FIRM)
+WORLD_SLOT_FIELDS = fields_on(World, SLOTS)
+STATE_FIRM_FIELDS = fields_on(State, FIRM)
+STATE_HUB_FIELDS = fields_on(State, FIRM_HUB)
 
 
 def live_length(state: State, block: int) -> int:
@@ -67,7 +35,7 @@ def view_world(world: World, length: int) -> World:
     if length == world.n:
         return world
     sub = {f: getattr(world, f)[:length] for f in WORLD_FIRM_FIELDS}
-    for f in ("strong", "weak", "ties"):
+    for f in WORLD_SLOT_FIELDS:
         sub[f] = getattr(world, f)[:length, :length].tocsr()
     return dataclasses.replace(world, n=length, **sub)
 
@@ -78,7 +46,9 @@ def view_state(state: State, length: int) -> State:
     if length == n:
         return state
     sub = {f: getattr(state, f)[:length] for f in STATE_FIRM_FIELDS}
-    sub["aware"] = np.concatenate([state.aware[:length], state.aware[n:]], axis=0)
+    for f in STATE_HUB_FIELDS:
+        full = getattr(state, f)
+        sub[f] = np.concatenate([full[:length], full[n:]], axis=0)
     return dataclasses.replace(state, **sub)
 
 
@@ -92,8 +62,11 @@ def commit_state(state: State, view: State, length: int) -> None:
         full = getattr(state, f)
         if arr is not full[:length] and not np.may_share_memory(arr, full):
             full[:length] = arr
-    state.aware[:length] = view.aware[:length]
-    state.aware[n:] = view.aware[length:]
+    for f in STATE_HUB_FIELDS:
+        full, part = getattr(state, f), getattr(view, f)
+        full[:length] = part[:length]
+        full[n:] = part[length:]
+    sliced = {*STATE_FIRM_FIELDS, *STATE_HUB_FIELDS}
     for f in dataclasses.fields(State):
-        if f.name not in STATE_FIRM_FIELDS and f.name != "aware":
+        if f.name not in sliced:
             setattr(state, f.name, getattr(view, f.name))

@@ -1,8 +1,7 @@
 """Prices and sales (MODEL.md §6.4–6.5; seed 001 cooperative pricing).
 
-Members' unit costs fall with internal sourcing among cooperating local partners
-(``c_i ← c_i (1 − κ · coverage_i)``, ``coverage_i = 1 − exp(−member strong ties / sourcing_partners)``);
-members pay per-unit fees and trust-dependent transaction costs, and a commission on revenue
+Mechanisms change members' unit costs (cooperative sourcing), quality as buyers see it and brand
+utility (the regional brand), and the pooled promotion's effect (fairs); members pay per-unit fees and trust-dependent transaction costs, and a commission on revenue
 raises their effective marginal cost to ``c / (1 − r)``. Utilities add quality (less the
 shortfall of free-riders selling under the mark), goodwill, the regional brand for mark users,
 promotion (own and pooled, the pooled part a club good congested by √members) and the bonus of
@@ -17,16 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from clustermarketing.engine.functions import F_INDEX, FunctionPlan
+from clustermarketing.engine.mechanisms import Mechanisms, Period
 from clustermarketing.engine.pricing import solve_packed
-from clustermarketing.engine.state import State, World
-from clustermarketing.scenario.model import ModelConfig
-from clustermarketing.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
 class Market:
     """The period's market outcome, on the packed list of available (firm, market) pairs."""
 
+    flat: np.ndarray  # (P,) index of each pair in the (n, M) firm × market arrays
     firm: np.ndarray  # (P,) firm of each pair
     market: np.ndarray  # (P,) market of each pair
     price: np.ndarray  # (P,)
@@ -43,11 +41,16 @@ class Market:
     unit_cost: np.ndarray  # (n,) production cost after cooperative sourcing
     commission: float
     free_rider: np.ndarray  # (n,) bool
-    brand_user: np.ndarray  # (n,) bool
+
+    def prices(self, previous: np.ndarray) -> np.ndarray:
+        """The (n, M) price matrix: this period's prices where sold, ``previous`` elsewhere."""
+        out = previous.copy()
+        out.ravel()[self.flat] = self.price
+        return out
 
 
 def _promotion(
-    plan: FunctionPlan, eff: np.ndarray, fair: bool, multiplier: float
+    plan: FunctionPlan, eff: np.ndarray, multiplier: dict[str, float]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Utility from promotion and customer acquisition: total and the pooled (member) part."""
     own = np.zeros(eff.size)
@@ -57,32 +60,26 @@ def _promotion(
         j = F_INDEX[name]
         own += plan.effect[j] * np.log1p(plan.alone_x(j) / 1000.0)
         if plan.pooled[j]:
-            mult = multiplier if (fair and name == "sales_promotion") else 1.0
+            mult = multiplier.get(name, 1.0)
             pooled += mult * plan.effect[j] * np.log1p(plan.X_eff[j] / 1000.0 / np.sqrt(k_members))
     club = np.where(eff, pooled, 0.0)
     return own + club, club
 
 
-def clear_market(
-    state: State,
-    w: World,
-    sc: Scenario,
-    model: ModelConfig,
-    pricing: str,
-    plan: FunctionPlan,
-    eff: np.ndarray,
-    avail: np.ndarray,
-    fair: bool,
-    seg_weight: np.ndarray,
-) -> Market:
-    """Solve the pricing game and sell within capacity and channels."""
+def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: str) -> Market:
+    """Solve the pricing game and sell within capacity and channels.
+
+    Reads the state (quality, goodwill, trust, prices as warm start, signals, channels, market
+    sizes); mechanisms add their pricing inputs through the hooks ``unit_cost_factor``,
+    ``quality_shortfall``, ``brand_utility``, ``promotion_multiplier`` and ``pooled_channel``.
+    Returns the outcome; the new prices are in ``Market.price`` (packed), written back by the
+    sequencer.
+    """
+    state, w, sc, model, plan, eff = p.state, p.world, p.sc, p.model, p.plan, p.eff
     n, m_count, n_seg = w.n, w.n_markets, w.n_segments
     flat = np.flatnonzero(avail.ravel())
     fi, fm = flat // m_count, flat % m_count
-    coverage = np.where(
-        eff, -np.expm1(-(w.strong @ eff.astype(float)) / sc.solver.sourcing_partners), 0.0
-    )
-    unit_cost = w.base_cost * (1.0 - sc.solver.cooperative_cost_saving * coverage)
+    unit_cost = w.base_cost * hooks.call("unit_cost_factor", p, 1.0)
     fee = model.contract.per_unit_fee + sc.trust.transaction_cost * (1.0 - state.trust)
     commission = model.contract.commission_rate
     dist = np.zeros(m_count)
@@ -90,15 +87,9 @@ def clear_market(
     firm_cost = unit_cost + np.where(eff, fee, 0.0)
     scale = np.where(eff, 1.0 / (1.0 - min(commission, 0.99)), 1.0)
     cost = (firm_cost[fi] + dist[fm]) * scale[fi]
-    free_rider = eff & ~state.contributes
-    brand_user = eff & model.uses_regional_brand
-    q_eff = state.quality - np.where(
-        brand_user & free_rider, model.regulation.cheat_quality_loss, 0.0
-    )
-    promo, club = _promotion(plan, eff, fair, model.fairs.promotion_multiplier)
-    regional = np.where(
-        brand_user, sc.demand.regional_brand_weight * np.log1p(state.regional_brand), 0.0
-    )
+    q_eff = state.quality - hooks.call("quality_shortfall", p, 0.0)
+    promo, club = _promotion(plan, eff, hooks.call("promotion_multiplier", p, {}))
+    regional = hooks.call("brand_utility", p, np.zeros(n))
     brand = sc.demand.goodwill_weight * np.log1p(state.goodwill) + regional
     delta = w.a[fm] * q_eff[fi] + brand[fi] * w.brand_sens[fm] + promo[fi] + w.xi.ravel()[flat]
     for k in np.flatnonzero(state.sig_active & ~state.sig_new_market):
@@ -118,17 +109,14 @@ def clear_market(
         max_iter=sc.solver.max_iterations,
         damping=sc.solver.damping,
     )
-    state.price.ravel()[flat] = sol.price
-    demand = state.market_size[fm] * seg_weight[w.segment[fi]] * sol.share
+    demand = state.market_size[fm] * p.seg_weight[w.segment[fi]] * sol.share
     total = np.bincount(fi, weights=demand, minlength=n)
     own_channel = w.own_channel + state.channel_added
     shared = np.zeros(n)
     ch = F_INDEX["channel_development"]
     if plan.pooled[ch] and state.coop_channel > 0:
-        if model.shared_channel:  # rival capacity, allocated by unmet need
-            want = np.where(eff, np.maximum(0.0, np.minimum(total, w.capacity) - own_channel), 0.0)
-            if want.sum() > 0:
-                shared = want * min(1.0, state.coop_channel / want.sum())
+        if hooks.has("pooled_channel"):
+            shared = hooks.call("pooled_channel", p, demand=total, own_channel=own_channel)
         elif eff.any():  # a common channel split by capacity
             want = np.where(eff, w.capacity, 0.0)
             shared = want / want.sum() * state.coop_channel
@@ -136,6 +124,7 @@ def clear_market(
     factor = np.minimum(1.0, np.divide(limit, total, out=np.ones(n), where=total > limit))
     sales = demand * factor[fi]
     return Market(
+        flat=flat,
         firm=fi,
         market=fm,
         price=sol.price,
@@ -151,6 +140,5 @@ def clear_market(
         distribution=np.bincount(fi, weights=sales * dist[fm], minlength=n),
         unit_cost=unit_cost,
         commission=commission,
-        free_rider=free_rider,
-        brand_user=brand_user,
+        free_rider=eff & ~state.contributes,
     )

@@ -1,10 +1,25 @@
-"""One period of the cluster (MODEL.md §6), as a sequence of phases on arrays.
+"""One period of the cluster (MODEL.md §6): a sequencer of phases and mechanism hooks.
 
-Order within a period: membership (from last period's outcomes) → structure → contribution
-(imitation) → which functions each firm runs and what the cooperative runs → market signals and
-diffusion → market access → prices and sales → costs, allocation and sanctions → value of
-membership → stocks and trust → record → market sizes → exit and entry. Each phase lives in its own module and
-works on whole arrays; this module only sequences them.
+Phases, in order (each a function in its own module, reading the state and returning what it
+changes; only this module writes the state):
+
+1. organise — membership decisions, node failure, the structure over the members
+   (:mod:`.cooperation`, :mod:`.structures`); hook ``flags``
+2. contribution — imitation of better-off neighbours (:mod:`.cooperation`)
+3. plan — which functions each firm runs and what the cooperative runs (:mod:`.functions`)
+4. signals — arrival, detection, cascade, adaptation (:mod:`.signals`)
+5. access — own, pooled and mechanism openings (:mod:`.access`); hook ``open_markets``
+6. market — pricing inputs, Nash prices, demand within capacity and channels (:mod:`.market`);
+   hooks ``unit_cost_factor``, ``quality_shortfall``, ``brand_utility``,
+   ``promotion_multiplier``, ``pooled_channel``
+7. accounts — costs, the cooperative's budget, allocation, sanctions (:mod:`.accounts`); hook
+   ``pooled_cost``
+8. membership value and imitation payoff (:mod:`.accounts`)
+9. stocks and trust (:mod:`.stocks`, :mod:`.cooperation`); hook ``regional_brand``
+10. record (:mod:`.record`), market sizes, exit and entry (:mod:`.demography`); hook
+    ``entry_pull``
+
+The mechanisms a model switches on are plug-ins (:mod:`.mechanisms`); this module names none.
 """
 
 from __future__ import annotations
@@ -15,14 +30,16 @@ import scipy.sparse as sp
 from clustermarketing.engine import cooperation, signals
 from clustermarketing.engine.access import update_access
 from clustermarketing.engine.accounts import membership_value, settle
-from clustermarketing.engine.context import Context, Draws, draw, make_streams
+from clustermarketing.engine.context import Context, draw, make_streams
 from clustermarketing.engine.demography import exit_and_entry
-from clustermarketing.engine.functions import F_INDEX, plan_functions
+from clustermarketing.engine.functions import F_INDEX, FunctionPlan, plan_functions
 from clustermarketing.engine.live import commit_state, live_length, view_state, view_world
 from clustermarketing.engine.market import clear_market
+from clustermarketing.engine.mechanisms import Period
 from clustermarketing.engine.record import period_record
 from clustermarketing.engine.state import State, World
 from clustermarketing.engine.stocks import update_stocks
+from clustermarketing.engine.streams import Draws
 from clustermarketing.engine.structures import Structure, build_structure
 
 __all__ = ["Context", "make_streams", "step"]
@@ -62,12 +79,26 @@ def _organise(state: State, ctx: Context, w: World, d: Draws) -> tuple[Structure
     if not model.cooperative:
         return None, 0, 0
     quality_ok = state.quality >= model.regulation.quality_standard
-    joined = left = 0
     if state.t == 0:
-        cooperation.initial_membership(state, w, sc, quality_ok, d.join, d.join2)
+        ms = cooperation.initial_membership(
+            state=state,
+            world=w,
+            sc=sc,
+            quality_ok=quality_ok,
+            u=d.uniform("join"),
+            u2=d.uniform("join2"),
+        )
     else:
         publishes = model.structure.kind in ("star", "hierarchical") and state.hub_alive
-        joined, left = cooperation.update_membership(state, w, sc, quality_ok, publishes, d.join)
+        ms = cooperation.update_membership(
+            state=state,
+            world=w,
+            sc=sc,
+            quality_ok=quality_ok,
+            published=publishes,
+            u=d.uniform("join"),
+        )
+    state.member, state.contributes, state.neg_benefit = ms.member, ms.contributes, ms.neg_benefit
     if state.t == model.structure.fail_period:
         if model.structure.fail_node == "hub":
             state.hub_alive = False
@@ -76,115 +107,173 @@ def _organise(state: State, ctx: Context, w: World, d: Draws) -> tuple[Structure
             if cand.size:
                 ctx.removed = cand[[min(int(d.scalar("fail") * cand.size), cand.size - 1)]]
     if model.structure.kind == "none":
-        return None, joined, left
+        return None, ms.joined, ms.left
     structure = build_structure(
         model.structure,
-        np.flatnonzero(state.member),
-        w.ties,
-        w.capacity,
-        state.hub_alive,
-        ctx.removed,
-        max(1, len(model.pooled_functions)),
-        ctx.streams.gen(state.t, "structure"),
+        members=np.flatnonzero(state.member),
+        ties=w.ties,
+        capacity=w.capacity,
+        hub_alive=state.hub_alive,
+        removed=ctx.removed,
+        n_units=max(1, len(model.pooled_functions)),
+        rng=ctx.streams.gen(state.t, "structure"),
     )
-    return structure, joined, left
+    return structure, ms.joined, ms.left
 
 
-def _fair_period(ctx: Context, t: int) -> bool:
-    k = ctx.model.fairs.interval
-    return k > 0 and t % k == k - 1
-
-
-def _step(state: State, ctx: Context) -> dict[str, float]:
-    """One period on a (live) state and ``ctx.live`` world."""
-    w = ctx.live
-    assert w is not None
-    sc, model = ctx.sc, ctx.model
-    d = draw(ctx.streams, state.t, w.n, w.n_markets, state.sig_active.size)
-    coop = model.cooperative
-
-    structure, joined, left = _organise(state, ctx, w, d)
-    observed = _neighbours(w, structure)
-    if coop:
-        eff = state.member & (structure.connected if structure is not None else True)
-    else:
-        eff = np.zeros(w.n, dtype=bool)
-    # contribute or free-ride: imitation of better-off neighbours, before the pooled functions run
-    if coop and state.t > 0 and state.member.any():
-        cooperation.imitate(state, w, sc, observed, d.revise, d.pick, d.copy, d.mutate)
-    contrib = eff & state.contributes
-    plan = plan_functions(
+def _plan(
+    state: State, ctx: Context, eff: np.ndarray, contrib: np.ndarray, structure
+) -> FunctionPlan:
+    model = ctx.model
+    return plan_functions(
         ctx.fn,
-        model.pooled_functions if coop else [],
-        state.active,
-        state.output,
-        state.revenue,
-        eff,
-        contrib,
-        sc.demography.affordability,
-        structure.throughput if structure is not None else np.inf,
+        model.pooled_functions if model.cooperative else [],
+        active=state.active,
+        output=state.output,
+        revenue=state.revenue,
+        effective_member=eff,
+        contributor=contrib,
+        affordability=ctx.sc.demography.affordability,
+        throughput=structure.throughput if structure is not None else np.inf,
     )
 
-    # market signals: own research, the cooperative's research, cascade over ties and structure
-    signals.arrive(state, w, sc.diffusion, d.uniform("signal", 4))
+
+def _signals(p: Period, ctx: Context) -> None:
+    """Arrival, then detection and cascade with research routed by the structure."""
+    state, w, model, plan = p.state, p.world, p.model, p.plan
+    arrived = signals.arrive(
+        state=state, world=w, cfg=ctx.sc.diffusion, u=p.draws.uniform("signal", 4)
+    )
+    for name, value in arrived.fields().items():
+        setattr(state, name, value)
+    state.signal_log.extend(arrived.closed)
     research = F_INDEX["market_research"]
     detect_own, detect_hub = plan.alone_rate(research), 0.0
     pooled_research = plan.pooled_rate(research)
     if pooled_research and model.structure.kind in ("star", "hierarchical"):
         detect_hub = pooled_research  # the centre researches and broadcasts
     elif pooled_research:  # research shared directly among connected members
-        detect_own = np.where(eff, 1.0 - (1.0 - detect_own) * (1.0 - pooled_research), detect_own)
+        detect_own = np.where(p.eff, 1.0 - (1.0 - detect_own) * (1.0 - pooled_research), detect_own)
     dissemination = F_INDEX["information_dissemination"]
-    signals.spread(
-        state,
-        w,
-        sc.diffusion,
-        structure,
-        ctx.tie_log,
-        detect_own,
-        detect_hub,
-        plan.alone_rate(dissemination),
-        plan.pooled_rate(dissemination),
-        d,
+    state.aware, state.adapted, state.sig_t90 = signals.spread(
+        state=state,
+        world=w,
+        cfg=ctx.sc.diffusion,
+        structure=p.structure,
+        tie_log=ctx.tie_log,
+        detect_own=detect_own,
+        detect_hub=detect_hub,
+        dissemination_own=plan.alone_rate(dissemination),
+        dissemination_pooled=plan.pooled_rate(dissemination),
+        d=p.draws,
     )
 
-    fair = (
-        structure is not None and state.hub_alive and bool(eff.any()) and _fair_period(ctx, state.t)
+
+def _step(state: State, ctx: Context) -> dict[str, float]:
+    """One period on a (live) state and ``ctx.live`` world."""
+    w = ctx.live
+    assert w is not None
+    sc, model, hooks = ctx.sc, ctx.model, ctx.mechanisms
+    d = draw(ctx.streams, state.t, w.n, w.n_markets, state.sig_active.size)
+    coop = model.cooperative
+
+    # 1 organise
+    structure, joined, left = _organise(state, ctx, w, d)
+    observed = _neighbours(w, structure)
+    if coop:
+        eff = state.member & (structure.connected if structure is not None else True)
+    else:
+        eff = np.zeros(w.n, dtype=bool)
+    # 2 contribute or free-ride: imitation of better-off neighbours, before the pooled functions
+    if coop and state.t > 0 and state.member.any():
+        state.contributes = cooperation.imitate(
+            state=state,
+            sc=sc,
+            neighbours=observed,
+            u_rev=d.uniform("revise"),
+            u_pick=d.uniform("pick"),
+            u_copy=d.uniform("copy"),
+            u_mut=d.uniform("mutate"),
+        )
+    contrib = eff & state.contributes
+    # 3 plan
+    plan = _plan(state, ctx, eff, contrib, structure)
+    p = Period(
+        t=state.t,
+        world=w,
+        state=state,
+        sc=sc,
+        model=model,
+        draws=d,
+        structure=structure,
+        eff=eff,
+        contrib=contrib,
+        plan=plan,
+        flags={},
+        seg_weight=ctx.seg_weight,
     )
-    acc = update_access(state, w, model, plan, eff, contrib, fair, d)
-    mkt = clear_market(state, w, sc, model, ctx.pricing, plan, eff, acc.avail, fair, ctx.seg_weight)
-    books = settle(state, w, sc, model, structure, plan, mkt, acc, eff, contrib, fair, d)
-    state.net_benefit = membership_value(state, w, plan, mkt, acc, books, eff)
+    if hooks.has("flags"):
+        p = p.with_flags(hooks.call("flags", p))
+    # 4 signals
+    _signals(p, ctx)
+    # 5 access
+    acc = update_access(p, hooks=hooks)
+    state.access, state.coop_access = acc.own, acc.coop
+    # 6 market
+    mkt = clear_market(p, avail=acc.avail, hooks=hooks, pricing=ctx.pricing)
+    state.price = mkt.prices(state.price)
+    # 7 accounts
+    books = settle(p, mkt=mkt, acc=acc, hooks=hooks)
+    state.reserve = books.reserve
+    state.cash = state.cash + books.profit
+    # 8 value of membership and imitation payoff
+    state.net_benefit = membership_value(p, mkt=mkt, books=books)
     state.neg_benefit = np.where(
         eff, np.where(state.net_benefit < 0, state.neg_benefit + 1, 0), state.neg_benefit
     )
     cap_mean = float(w.capacity[state.active].mean()) if state.active.any() else 1.0
     norm_cost = np.where(mkt.free_rider, model.regulation.norm_strength * state.trust, 0.0)
     state.payoff = (books.profit - norm_cost) / w.capacity * cap_mean
-
-    update_stocks(state, w, sc, plan, mkt, eff, contrib, d)
+    # 9 stocks and trust
+    stocks = update_stocks(p, mkt=mkt, hooks=hooks)
+    state.goodwill, state.regional_brand, state.quality = (
+        stocks.goodwill,
+        stocks.regional_brand,
+        stocks.quality,
+    )
+    state.channel_added, state.coop_channel = stocks.channel_added, stocks.coop_channel
     if coop:
-        cooperation.update_trust(state, sc, observed)
-    state.member &= ~books.excluded
-    state.contributes &= state.member
+        state.trust = cooperation.update_trust(state=state, sc=sc, observers=observed)
+    state.member = state.member & ~books.excluded
+    state.contributes = state.contributes & state.member
     state.output, state.revenue, state.profit = mkt.units, mkt.revenue, books.profit
-
+    # 10 record, market sizes, demography
     ctx.member_log.append(eff.copy())
     ref = ctx.reference_members
     group = ref[len(ctx.member_log) - 1][: w.n] if ref else eff
-    record = period_record(state, w, ctx, plan, mkt, acc, books, eff, contrib, group)
+    record = period_record(p, ctx=ctx, mkt=mkt, acc=acc, books=books, group=group)
+    if ctx.profit_log is not None:
+        ctx.profit_log.append((books.profit.copy(), state.active.copy()))
     # the economic trend and shocks move next period's market sizes (seed 001)
-    state.market_size = state.market_size * np.maximum(0.05, 1.0 + w.trend + w.vol * d.size_shock)
-    boost = model.fairs.entry_boost if fair else 0.0
-    entries, exits = exit_and_entry(
-        state, w, sc, books.profit, boost, ctx.streams.gen(state.t, "entry")
+    state.market_size = state.market_size * np.maximum(
+        0.05, 1.0 + w.trend + w.vol * d.normal("size_shock", w.n_markets)
     )
+    demo = exit_and_entry(
+        state=state,
+        world=w,
+        sc=sc,
+        profit=books.profit,
+        pull=hooks.call("entry_pull", p, 0.0),
+        rng=ctx.streams.gen(state.t, "entry"),
+    )
+    for name, value in demo.fields.items():
+        setattr(state, name, value)
     record.update(
         {
             "joined": float(joined),
             "left": float(left),
-            "entries": float(entries),
-            "exits": float(exits),
+            "entries": float(demo.entries),
+            "exits": float(demo.exits),
             "firms": float(state.active.sum()),
         }
     )

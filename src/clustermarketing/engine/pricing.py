@@ -24,35 +24,6 @@ import numpy as np
 
 
 @dataclass(frozen=True)
-class PriceSolution:
-    """Equilibrium prices and what the solver did."""
-
-    price: np.ndarray  # (n, M)
-    share: np.ndarray  # (n, M)
-    inclusive: np.ndarray  # (M, S) Σ_j A e^{u_j}
-    iterations: int
-    converged: bool
-    residual: float
-
-
-def logit_shares(
-    delta: np.ndarray,
-    price: np.ndarray,
-    avail: np.ndarray,
-    b: np.ndarray,
-    u0: np.ndarray,
-    group: np.ndarray,
-    n_groups: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Shares (n, M) and the inclusive sums per group (M·S,) of the logit markets."""
-    ev = np.where(avail, np.exp(delta - b[None, :] * price), 0.0)
-    sums = np.bincount(group.ravel(), weights=ev.ravel(), minlength=n_groups)
-    m = b.size
-    denom = np.exp(u0)[np.arange(n_groups) // (n_groups // m)] + sums
-    return ev / denom[group], sums
-
-
-@dataclass(frozen=True)
 class PackedSolution:
     """Equilibrium on a packed list of (firm, market) pairs."""
 
@@ -110,52 +81,6 @@ def solve_packed(
     ev = np.exp(delta - b * p)
     sums = np.bincount(group, weights=ev, minlength=n_groups)
     return PackedSolution(p, ev / (exp_u0 + sums)[group], sums, it, resid <= tol, resid)
-
-
-def solve_prices(
-    cost: np.ndarray,
-    delta: np.ndarray,
-    avail: np.ndarray,
-    b: np.ndarray,
-    u0: np.ndarray,
-    segment: np.ndarray,
-    n_segments: int,
-    p0: np.ndarray,
-    *,
-    mode: str = "nash",
-    members: np.ndarray | None = None,
-    tol: float = 1e-8,
-    max_iter: int = 200,
-    damping: float = 1.0,
-) -> PriceSolution:
-    """Nash (or cartel) prices of all firms in all markets, on (firm, market) arrays."""
-    n, m = cost.shape
-    flat = np.flatnonzero(avail.ravel())
-    mk = flat % m
-    sol = solve_packed(
-        cost.ravel()[flat],
-        delta.ravel()[flat],
-        b[mk],
-        mk * n_segments + segment[flat // m],
-        np.exp(u0)[np.arange(m * n_segments) // n_segments],
-        p0.ravel()[flat],
-        members=members[flat // m] if mode == "cartel" and members is not None else None,
-        tol=tol,
-        max_iter=max_iter,
-        damping=damping,
-    )
-    price = np.where(avail, p0, cost + 1.0 / b[None, :]).astype(float)
-    price.ravel()[flat] = sol.price
-    share = np.zeros(n * m)
-    share[flat] = sol.share
-    return PriceSolution(
-        price=price,
-        share=share.reshape(n, m),
-        inclusive=sol.inclusive.reshape(m, n_segments),
-        iterations=sol.iterations,
-        converged=sol.converged,
-        residual=sol.residual,
-    )
 
 
 def consumer_surplus(

@@ -8,10 +8,9 @@ from clustermarketing.engine import signals
 from clustermarketing.engine.access import Access
 from clustermarketing.engine.accounts import Accounts
 from clustermarketing.engine.context import Context
-from clustermarketing.engine.functions import FunctionPlan
 from clustermarketing.engine.market import Market
+from clustermarketing.engine.mechanisms import Period
 from clustermarketing.engine.pricing import consumer_surplus
-from clustermarketing.engine.state import State, World
 
 
 def _mean(x: np.ndarray, mask: np.ndarray) -> float:
@@ -19,15 +18,12 @@ def _mean(x: np.ndarray, mask: np.ndarray) -> float:
 
 
 def period_record(
-    state: State,
-    w: World,
+    p: Period,
+    *,
     ctx: Context,
-    plan: FunctionPlan,
     mkt: Market,
     acc: Access,
     books: Accounts,
-    eff: np.ndarray,
-    contrib: np.ndarray,
     group: np.ndarray,
 ) -> dict[str, float]:
     """Cluster-level outcomes of the period.
@@ -35,6 +31,7 @@ def period_record(
     ``group`` are the firms counted as members: this arm's members, or in the baseline the model
     arm's members (so member profit compares the same firms with and without cooperation).
     """
+    state, w, plan, eff, contrib = p.state, p.world, p.plan, p.eff, p.contrib
     act = state.active
     n_act = max(1, int(act.sum()))
     sme, lead = act & ~w.leader, act & w.leader

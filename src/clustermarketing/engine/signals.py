@@ -12,40 +12,76 @@ Aware firms act (adapt) with probability equal to their market orientation.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 
-from clustermarketing.engine.context import Draws
 from clustermarketing.engine.state import State, World
+from clustermarketing.engine.streams import Draws
 from clustermarketing.engine.structures import Structure
 from clustermarketing.scenario.dynamics import DiffusionConfig
 
 
-def arrive(state: State, world: World, cfg: DiffusionConfig, u: np.ndarray) -> None:
-    """Maybe start a new signal (u: 4 uniforms from the signal stream)."""
+@dataclass(frozen=True)
+class Signals:
+    """The signal slots after this period (new arrays) and the signals closed this period."""
+
+    sig_active: np.ndarray
+    sig_start: np.ndarray
+    sig_market: np.ndarray
+    sig_segment: np.ndarray
+    sig_new_market: np.ndarray
+    sig_t90: np.ndarray
+    aware: np.ndarray
+    adapted: np.ndarray
+    closed: list[tuple[int, int]]
+
+    def fields(self) -> dict[str, np.ndarray]:
+        """The state fields to write back."""
+        return {k: v for k, v in self.__dict__.items() if k != "closed"}
+
+
+def arrive(*, state: State, world: World, cfg: DiffusionConfig, u: np.ndarray) -> Signals:
+    """Close expired signals and maybe start a new one (u: 4 uniforms from the signal stream)."""
     t = state.t
+    sig = {f: getattr(state, f).copy() for f in _FIELDS}
+    closed: list[tuple[int, int]] = []
     # close signals whose window ended
-    ended = state.sig_active & (t - state.sig_start >= cfg.signal_window)
+    ended = sig["sig_active"] & (t - sig["sig_start"] >= cfg.signal_window)
     for k in np.flatnonzero(ended):
-        state.signal_log.append((int(state.sig_start[k]), int(state.sig_t90[k])))
-    state.sig_active &= ~ended
-    if u[0] >= cfg.signal_rate:
-        return
-    free = np.flatnonzero(~state.sig_active)
-    k = int(free[0]) if free.size else int(np.argmin(state.sig_start))
-    if state.sig_active[k]:
-        state.signal_log.append((int(state.sig_start[k]), int(state.sig_t90[k])))
-    state.sig_active[k] = True
-    state.sig_start[k] = t
-    state.sig_market[k] = min(int(u[1] * world.n_markets), world.n_markets - 1)
-    state.sig_segment[k] = min(int(u[2] * world.n_segments), world.n_segments - 1)
-    state.sig_new_market[k] = u[3] < cfg.new_market_share
-    state.sig_t90[k] = -1
-    state.aware[:, k] = False
-    state.adapted[:, k] = False
+        closed.append((int(sig["sig_start"][k]), int(sig["sig_t90"][k])))
+    sig["sig_active"] &= ~ended
+    if u[0] < cfg.signal_rate:
+        free = np.flatnonzero(~sig["sig_active"])
+        k = int(free[0]) if free.size else int(np.argmin(sig["sig_start"]))
+        if sig["sig_active"][k]:
+            closed.append((int(sig["sig_start"][k]), int(sig["sig_t90"][k])))
+        sig["sig_active"][k] = True
+        sig["sig_start"][k] = t
+        sig["sig_market"][k] = min(int(u[1] * world.n_markets), world.n_markets - 1)
+        sig["sig_segment"][k] = min(int(u[2] * world.n_segments), world.n_segments - 1)
+        sig["sig_new_market"][k] = u[3] < cfg.new_market_share
+        sig["sig_t90"][k] = -1
+        sig["aware"][:, k] = False
+        sig["adapted"][:, k] = False
+    return Signals(**sig, closed=closed)
+
+
+_FIELDS = (
+    "sig_active",
+    "sig_start",
+    "sig_market",
+    "sig_segment",
+    "sig_new_market",
+    "sig_t90",
+    "aware",
+    "adapted",
+)
 
 
 def spread(
+    *,
     state: State,
     world: World,
     cfg: DiffusionConfig,
@@ -56,19 +92,22 @@ def spread(
     dissemination_own: np.ndarray,
     dissemination_pooled: float,
     d: Draws,
-) -> None:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One period of detection, cascade and adaptation for every tracked signal.
 
     ``detect_own`` (n,) is each firm's detection probability from its own research;
     ``detect_hub`` the cooperative's (pooled research). Draws come from ``d``, one stream per
-    use and signal slot, so both arms of a comparison see the same numbers.
+    use and signal slot, so both arms of a comparison see the same numbers. Returns the new
+    ``(aware, adapted, sig_t90)``.
     """
+    aware = state.aware.copy()
+    adapted = state.adapted.copy()
+    t90 = state.sig_t90.copy()
     if not state.sig_active.any():
-        return
+        return aware, adapted, t90
     act = state.sig_active
     n = world.n
     alive = state.active
-    aware = state.aware
     alive_f = alive.astype(np.float64)
     n_alive = max(1, int(alive.sum()))
     # only signals that some live firm has not heard of yet need the cascade
@@ -111,13 +150,14 @@ def spread(
         aware[:n, cols] |= newly
     # adaptation: aware firms act with probability = market orientation
     acting = np.flatnonzero(act)
-    tries = aware[:n, acting] & ~state.adapted[:, acting] & alive[:, None]
+    tries = aware[:n, acting] & ~adapted[:, acting] & alive[:, None]
     if tries.any():
-        state.adapted[:, acting] |= tries & (d.columns("act", acting) < world.mo[:, None])
+        adapted[:, acting] |= tries & (d.columns("act", acting) < world.mo[:, None])
     # time to 90% awareness
     frac = (alive_f @ aware[:n]) / n_alive
-    hit = act & (state.sig_t90 < 0) & (frac >= 0.9)
-    state.sig_t90[hit] = state.t - state.sig_start[hit]
+    hit = act & (t90 < 0) & (frac >= 0.9)
+    t90[hit] = state.t - state.sig_start[hit]
+    return aware, adapted, t90
 
 
 def tie_log_matrix(world: World, cfg: DiffusionConfig) -> sp.csr_matrix:

@@ -1,90 +1,147 @@
-"""Simulation state as a structure of arrays (one slot per firm, stable ids).
+"""Simulation state as a structure of arrays (one slot per firm, stable ids), declared once.
 
 Firms live in ``N`` slots fixed at build time: the initial firms and reserved slots for entrants
 (``demography.max_firms_factor``). A firm's id is its slot; exit clears ``active`` but never
 reuses the slot, so panels stay aligned. Fixed-shape arrays also keep random draws aligned across
 a model and its baseline (common random numbers).
+
+Every field is declared here once, with its meaning and its *axis*: ``firm`` arrays have one
+entry (row) per slot and are sliced to the live prefix each period (:mod:`.live`), ``firm+hub``
+arrays have one extra last row for the structure's hub, everything else is cluster-level. The
+live prefix, the firm panel and the docs derive their field lists from these declarations, so a
+new state array cannot be forgotten by one of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+
+FIRM = "firm"
+FIRM_HUB = "firm+hub"
+SLOTS = "slots"  # (n, n) matrices over slots
+CLUSTER = "cluster"
+
+
+def declared(doc: str, axis: str = CLUSTER, *, unit: str = "-", panel: bool = False) -> Any:
+    """A state field with its meaning, axis (firm / firm+hub / slots / cluster) and unit.
+
+    ``panel=True`` puts a firm field into the per-firm panel (``run --firm-panel``).
+    """
+    return field(metadata={"doc": doc, "axis": axis, "unit": unit, "panel": panel})
+
+
+def fields_on(cls: type, axis: str) -> tuple[str, ...]:
+    """Names of the fields of dataclass ``cls`` declared on ``axis``."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("axis") == axis)
+
+
+def panel_fields(cls: type) -> tuple[str, ...]:
+    """Names of the firm fields of ``cls`` that go into the per-firm panel."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("panel"))
+
+
+def describe(cls: type) -> list[dict[str, str]]:
+    """Name, axis, unit and meaning of every declared field (for the docs)."""
+    return [
+        {
+            "name": f.name,
+            "axis": f.metadata["axis"],
+            "unit": f.metadata["unit"],
+            "doc": f.metadata["doc"],
+        }
+        for f in dataclasses.fields(cls)
+        if "doc" in f.metadata
+    ]
 
 
 @dataclass
 class World:
     """What does not change within a run: ties, markets, firm traits fixed at birth."""
 
-    n: int  # slots (initial firms + reserved entrant slots)
-    n_initial: int
-    n_markets: int
-    n_segments: int
-    strong: sp.csr_matrix  # (n, n) symmetric 0/1
-    weak: sp.csr_matrix  # (n, n) symmetric 0/1
-    ties: sp.csr_matrix  # strong + weak, 0/1
-    a: np.ndarray  # (M,) quality weight
-    b: np.ndarray  # (M,) price sensitivity
-    brand_sens: np.ndarray  # (M,)
-    u0: np.ndarray  # (M,) outside utility
-    entry_cost: np.ndarray  # (M,)
-    trend: np.ndarray  # (M,)
-    vol: np.ndarray  # (M,)
-    leader: np.ndarray  # (n,) bool
-    segment: np.ndarray  # (n,) int
-    employees: np.ndarray  # (n,)
-    capacity: np.ndarray  # (n,) units/period
-    base_cost: np.ndarray  # (n,) CU/unit
-    mo: np.ndarray  # (n,) market orientation
-    growth: np.ndarray  # (n,) manager growth propensity
-    xi: np.ndarray  # (n, M) taste shocks
-    own_channel: np.ndarray  # (n,) initial own channel capacity
-    init_access: np.ndarray  # (n, M) bool
-    init_cash: np.ndarray  # (n,)
-    init_quality: np.ndarray  # (n,)
-    institution_monitoring: float
-    subsidy: float
+    n: int = declared("slots (initial firms + reserved entrant slots)")
+    n_initial: int = declared("firms at t = 0")
+    n_markets: int = declared("markets")
+    n_segments: int = declared("product segments")
+    strong: sp.csr_matrix = declared("strong ties, symmetric 0/1", SLOTS)
+    weak: sp.csr_matrix = declared("weak ties, symmetric 0/1 (never overlapping strong)", SLOTS)
+    ties: sp.csr_matrix = declared("strong + weak ties, 0/1", SLOTS)
+    a: np.ndarray = declared("(M,) quality weight a_m", unit="utils/index")
+    b: np.ndarray = declared("(M,) price sensitivity b_m", unit="utils/CU")
+    brand_sens: np.ndarray = declared("(M,) multiplier of brand utility")
+    u0: np.ndarray = declared("(M,) outside utility", unit="utils")
+    entry_cost: np.ndarray = declared("(M,) one-off cost of opening access", unit="CU")
+    trend: np.ndarray = declared("(M,) mean growth of market size", unit="1/period")
+    vol: np.ndarray = declared("(M,) s.d. of the market-size shock", unit="1/period")
+    leader: np.ndarray = declared("leading enterprise", FIRM, panel=True)
+    segment: np.ndarray = declared("product segment index", FIRM)
+    employees: np.ndarray = declared("employees", FIRM, unit="persons", panel=True)
+    capacity: np.ndarray = declared("production capacity", FIRM, unit="units/period")
+    base_cost: np.ndarray = declared("unit production cost", FIRM, unit="CU/unit")
+    mo: np.ndarray = declared("market orientation: P(act on known information)", FIRM)
+    growth: np.ndarray = declared("manager growth propensity", FIRM)
+    xi: np.ndarray = declared("(n, M) firm-market taste shocks ξ", FIRM, unit="utils")
+    own_channel: np.ndarray = declared("initial own channel capacity", FIRM, unit="units/period")
+    init_access: np.ndarray = declared("(n, M) own access at birth", FIRM)
+    init_cash: np.ndarray = declared("cash at birth", FIRM, unit="CU")
+    init_quality: np.ndarray = declared("quality at birth", FIRM, unit="index")
+    institution_monitoring: float = declared("detection probability of the hub institution")
+    subsidy: float = declared("institutions' subsidy to the pooled budget", unit="CU/period")
 
 
 @dataclass
 class State:
     """What changes each period."""
 
-    t: int
-    active: np.ndarray  # (n,) bool
-    born: np.ndarray  # (n,) int period of entry (-1 = not yet)
-    died: np.ndarray  # (n,) int period of exit (-1 = alive or unborn)
-    quality: np.ndarray
-    goodwill: np.ndarray
-    channel_added: np.ndarray
-    access: np.ndarray  # (n, M) bool own access
-    cash: np.ndarray
-    member: np.ndarray  # bool
-    contributes: np.ndarray  # bool
-    trust: np.ndarray
-    neg_benefit: np.ndarray  # int streak
-    losses: np.ndarray  # int streak
-    price: np.ndarray  # (n, M) warm start of the pricing game
-    output: np.ndarray  # last period units sold
-    revenue: np.ndarray  # last period revenue
-    profit: np.ndarray  # last period profit
-    net_benefit: np.ndarray  # last period net benefit of membership (members)
-    payoff: np.ndarray  # last period imitation payoff
-    market_size: np.ndarray  # (M,)
-    regional_brand: float
-    coop_access: np.ndarray  # (M,) bool markets the cooperative reaches
-    coop_channel: float  # pooled channel capacity stock (units/period)
-    reserve: float  # cooperative budget surplus carried over
-    hub_alive: bool
+    t: int = declared("current period")
+    active: np.ndarray = declared("alive", FIRM, panel=True)
+    born: np.ndarray = declared("period of entry (-1 = not yet)", FIRM)
+    died: np.ndarray = declared("period of exit (-1 = alive or unborn)", FIRM)
+    quality: np.ndarray = declared("product quality", FIRM, unit="index", panel=True)
+    goodwill: np.ndarray = declared("corporate brand goodwill stock", FIRM, panel=True)
+    channel_added: np.ndarray = declared(
+        "channel capacity added by own development", FIRM, unit="units/period"
+    )
+    access: np.ndarray = declared("(n, M) own market access", FIRM)
+    cash: np.ndarray = declared("cash", FIRM, unit="CU", panel=True)
+    member: np.ndarray = declared("member of the cooperative", FIRM, panel=True)
+    contributes: np.ndarray = declared("member contributing (not free-riding)", FIRM, panel=True)
+    trust: np.ndarray = declared("trust in the other members", FIRM, panel=True)
+    neg_benefit: np.ndarray = declared("periods in a row of negative membership value", FIRM)
+    losses: np.ndarray = declared("periods in a row of losses", FIRM)
+    price: np.ndarray = declared("(n, M) last prices (warm start of the pricing game)", FIRM)
+    output: np.ndarray = declared("units sold last period", FIRM, unit="units", panel=True)
+    revenue: np.ndarray = declared("revenue last period", FIRM, unit="CU", panel=True)
+    profit: np.ndarray = declared("profit last period", FIRM, unit="CU", panel=True)
+    net_benefit: np.ndarray = declared(
+        "last period's value of membership (members)", FIRM, unit="CU", panel=True
+    )
+    payoff: np.ndarray = declared("last imitation payoff", FIRM, unit="CU")
+    market_size: np.ndarray = declared("(M,) potential buyers", unit="units/period")
+    regional_brand: float = declared("regional brand stock")
+    coop_access: np.ndarray = declared("(M,) markets the cooperative reaches")
+    coop_channel: float = declared("pooled channel capacity stock", unit="units/period")
+    reserve: float = declared("cooperative budget surplus carried over", unit="CU")
+    hub_alive: bool = declared("the structure's centre works")
     # signals (K slots)
-    sig_active: np.ndarray  # (K,) bool
-    sig_start: np.ndarray  # (K,) int
-    sig_market: np.ndarray  # (K,) int
-    sig_segment: np.ndarray  # (K,) int
-    sig_new_market: np.ndarray  # (K,) bool
-    sig_t90: np.ndarray  # (K,) int periods to 90% (-1 = not yet)
-    aware: np.ndarray  # (n + 1, K) bool; row n is the structure's hub
-    adapted: np.ndarray  # (n, K) bool
-    signal_log: list[tuple[int, int]] = field(default_factory=list)  # (start, t90 or -1) closed
+    sig_active: np.ndarray = declared("(K,) signal slot in use")
+    sig_start: np.ndarray = declared("(K,) period the signal arrived")
+    sig_market: np.ndarray = declared("(K,) market of the signal")
+    sig_segment: np.ndarray = declared("(K,) segment of the signal")
+    sig_new_market: np.ndarray = declared("(K,) the signal opens a market")
+    sig_t90: np.ndarray = declared("(K,) periods to 90% awareness (-1 = not yet)")
+    aware: np.ndarray = declared("(n + 1, K) knows signal k; last row: the hub", FIRM_HUB)
+    adapted: np.ndarray = declared("(n, K) acted on signal k", FIRM)
+    signal_log: list[tuple[int, int]] = field(
+        default_factory=list,
+        metadata={
+            "doc": "closed signals: (start, t90 or -1)",
+            "axis": CLUSTER,
+            "unit": "-",
+            "panel": False,
+        },
+    )

@@ -24,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from clustermarketing.scenario.model import StructureConfig
+from clustermarketing.models.config import StructureConfig
 
 
 @dataclass
@@ -67,6 +67,7 @@ def _sym(rows: np.ndarray, cols: np.ndarray, n1: int) -> sp.csr_matrix:
 
 def build_structure(
     cfg: StructureConfig,
+    *,
     members: np.ndarray,
     ties: sp.csr_matrix,
     capacity: np.ndarray,

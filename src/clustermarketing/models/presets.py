@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clustermarketing.models import Preset, register
+from clustermarketing.models.base import Preset, register
 
 register(
     Preset(

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, model_validator
 
-from clustermarketing.scenario.fields import STRICT, P
+from clustermarketing.params import STRICT, P
 
 InstitutionKind = Literal[
     "trade_association",

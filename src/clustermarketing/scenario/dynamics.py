@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from clustermarketing.scenario.fields import STRICT, P
+from clustermarketing.params import STRICT, P
 
 
 class DemandConfig(BaseModel):

@@ -10,19 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from clustermarketing.scenario.fields import STRICT, P
-
-FUNCTION_NAMES: tuple[str, ...] = (
-    "market_research",
-    "new_market_development",
-    "market_access",
-    "customer_acquisition",
-    "product_development",
-    "brand_building",
-    "channel_development",
-    "information_dissemination",
-    "sales_promotion",
-)
+from clustermarketing.params import STRICT, P
 
 EFFECT_MEANING: dict[str, str] = {
     "market_research": "detection rate: P(detect a signal) = 1 - exp(-effect * x / 1000)",

@@ -7,6 +7,7 @@ what was expected, so that the CLI can print it without a traceback.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from importlib import resources
 from pathlib import Path
@@ -29,15 +30,18 @@ class ScenarioWarning(UserWarning):
     """
 
 
-#: Prefixes pydantic puts before the message of an error raised inside a validator.
-_PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
+#: What pydantic puts before the message of an error raised inside a validator (also when a
+#: message of a nested validation is passed on: ``model: pooled_functions: Value error, …``).
+_PYDANTIC_PREFIX = re.compile(r"(^|: )(?:Value error|Assertion failed), ")
 
 
 def clean_message(msg: str) -> str:
-    """A validator's message without pydantic's ``Value error,`` prefix."""
-    for prefix in _PYDANTIC_PREFIXES:
-        msg = msg.removeprefix(prefix)
-    return msg
+    """A validator's message without pydantic's ``Value error,`` prefixes.
+
+    >>> clean_message("Value error, model: pooled_functions: Value error, unknown function 'x'")
+    "model: pooled_functions: unknown function 'x'"
+    """
+    return _PYDANTIC_PREFIX.sub(r"\1", msg)
 
 
 def format_validation_error(err: ValidationError, prefix: str = "") -> str:

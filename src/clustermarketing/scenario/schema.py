@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, field_validator, model_validator
 
-from clustermarketing.models import get_preset, preset_settings
+from clustermarketing.models import ModelConfig, resolve_model
+from clustermarketing.params import STRICT, P
 from clustermarketing.scenario.actors import FirmsConfig, Institution, Market, TiesConfig
 from clustermarketing.scenario.dynamics import (
     ContributionConfig,
@@ -18,20 +19,7 @@ from clustermarketing.scenario.dynamics import (
     StocksConfig,
     TrustConfig,
 )
-from clustermarketing.scenario.fields import STRICT, P
 from clustermarketing.scenario.functions import FunctionsConfig
-from clustermarketing.scenario.model import ModelConfig
-
-
-def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """``base`` updated recursively by ``over`` (dicts merge, everything else replaces)."""
-    out = dict(base)
-    for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = deep_merge(out[k], v)
-        else:
-            out[k] = v
-    return out
 
 
 def _default_markets() -> list[Market]:
@@ -127,26 +115,3 @@ class Scenario(BaseModel):
         if model is not None:
             spec["preset"] = model
         return resolve_model(spec)
-
-
-def resolve_model(spec: dict[str, Any]) -> ModelConfig:
-    """Merge a ``model:`` section over its preset and validate it.
-
-    The independent baseline ignores overrides: it has no cooperative to configure.
-    """
-    name = spec.get("preset", "independent")
-    get_preset(name)  # KeyError with the valid names
-    base = preset_settings(name)
-    over = {k: v for k, v in spec.items() if k != "preset"}
-    merged = base if name == "independent" else deep_merge(base, over)
-    merged["preset"] = name
-    try:
-        return ModelConfig.model_validate(merged)
-    except ValidationError as e:
-        err = e.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"])
-        msg = err["msg"]
-        for prefix in ("Value error, ", "Assertion failed, "):
-            msg = msg.removeprefix(prefix)
-        got = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
-        raise ValueError(f"{loc}: {msg}{got}") from None

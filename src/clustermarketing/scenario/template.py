@@ -1,7 +1,7 @@
 """Documentation generated from the scenario schema: an annotated YAML template and a reference.
 
 Both are read off ``Scenario.model_json_schema()`` (descriptions, bounds, enums) and the
-``json_schema_extra`` metadata of :func:`~clustermarketing.scenario.fields.P` (unit, seed), so the
+``json_schema_extra`` metadata of :func:`~clustermarketing.params.P` (unit, seed), so the
 template written by ``clustermarketing new`` and ``docs/scenario-reference.md`` cannot drift from
 the validator. ``scripts/gen_docs.py`` regenerates the reference; a test checks it is current.
 """
@@ -15,11 +15,11 @@ from typing import Any
 
 import yaml
 
-from clustermarketing.models import PRESETS
-from clustermarketing.scenario.fields import SEEDS
+from clustermarketing.models import PRESETS, resolve_model
+from clustermarketing.models.config import ModelConfig
+from clustermarketing.params import SEEDS
 from clustermarketing.scenario.functions import EFFECT_MEANING
-from clustermarketing.scenario.model import ModelConfig
-from clustermarketing.scenario.schema import Scenario, resolve_model
+from clustermarketing.scenario.schema import Scenario
 
 Schema = dict[str, Any]
 

@@ -1,7 +1,8 @@
 """The marketing model: structure + pooled functions + operating mechanisms (seed 000, Fig. 1).
 
-A preset (``clustermarketing.models``) is a dictionary of these fields; a scenario names a
-preset and may override any field. The merged dictionary is validated into ``ModelConfig``.
+A preset (:mod:`clustermarketing.models.presets`) is a set of these fields, validated when it is
+registered; a scenario names a preset and may override any field. The merged dictionary is
+validated into ``ModelConfig`` (:func:`clustermarketing.models.resolve_model`).
 """
 
 from __future__ import annotations
@@ -10,8 +11,20 @@ from typing import Literal
 
 from pydantic import BaseModel, field_validator
 
-from clustermarketing.scenario.fields import STRICT, P
-from clustermarketing.scenario.functions import FUNCTION_NAMES
+from clustermarketing.params import STRICT, P
+
+#: the nine marketing functions of seed 000 (MODEL.md §3), in the engine's array order
+FUNCTION_NAMES: tuple[str, ...] = (
+    "market_research",
+    "new_market_development",
+    "market_access",
+    "customer_acquisition",
+    "product_development",
+    "brand_building",
+    "channel_development",
+    "information_dissemination",
+    "sales_promotion",
+)
 
 StructureKind = Literal["none", "star", "hierarchical", "chain", "network"]
 RuleName = Literal["equal", "proportional", "dues", "commission", "shapley", "nucleolus"]

@@ -3,7 +3,7 @@
 ``v(S)`` is what coalition ``S`` gains by pooling its marketing under a model while the others
 market alone: the steady-state operating profit of S's firms with S cooperating, minus the pooled
 cost ``C(S)`` of running the model's functions for S, minus what the same firms earn when
-nobody cooperates (:class:`clustermarketing.engine.steady.SteadyCluster`). ``C(S)`` alone is the
+nobody cooperates (:class:`clustermarketing.analysis.steady.SteadyCluster`). ``C(S)`` alone is the
 cost game of the pooled functions: one fixed cost, scale economies ``(Σx)^θ`` and coordination
 per link, net of subsidies. A player is a product segment, a size class (leading enterprises,
 and SMEs by employee tercile) or a single firm. Up to 16 players the games are tabulated
@@ -22,7 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from clustermarketing.analysis.steady import SteadyCluster
 from clustermarketing.games.cooperative.tu import TUGame
+from clustermarketing.scenario.load import load_scenario
 
 __all__ = ["PLAYER_KINDS", "ScenarioGame", "coalition_cost_game", "coalition_game", "scenario_game"]
 
@@ -36,7 +38,7 @@ class ScenarioGame:
 
     players: list[str]
     groups: np.ndarray  # (slots,) player of each firm at t = 0, −1 for empty slots
-    cluster: Any  # SteadyCluster
+    cluster: SteadyCluster
     _cache: dict[int, tuple[float, float]] = field(default_factory=dict, repr=False)
     _baseline: np.ndarray | None = field(default=None, repr=False)
 
@@ -123,9 +125,6 @@ def scenario_game(
     scenario: Any, model: str | None = None, players: str = "segment", seed: int | None = None
 ) -> ScenarioGame:
     """The lazily evaluated coalition games of ``scenario`` (path, example name, dict, Scenario)."""
-    from clustermarketing.engine.steady import SteadyCluster
-    from clustermarketing.scenario.load import load_scenario
-
     sc = load_scenario(scenario)
     cfg = sc.model_config_for(model)
     if not cfg.cooperative:

@@ -6,7 +6,7 @@ functions run on the coalition's activity, stocks sit at their steady state
 (``G* = α x^η / δ_G`` for own brand building, ``R* = α X^η / δ_R`` for the pooled regional
 brand), the cooperative reaches every market when it pools market access or new-market
 development, members all contribute and trust is at its initial level. Prices and sales come
-from the same pricing game and capacity rules as the simulation (:mod:`.market`); activity
+from the same pricing game and capacity rules as the simulation (:mod:`clustermarketing.engine.market`), and costs from the same cost lines (:func:`clustermarketing.engine.accounts.operating_costs`); activity
 levels are iterated twice from the built cluster's initial output so that marketing effort
 matches the sales it supports.
 """
@@ -14,16 +14,19 @@ matches the sales it supports.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from clustermarketing.engine.accounts import coordination_cost, operating_costs
 from clustermarketing.engine.build import build
 from clustermarketing.engine.functions import F_INDEX, FunctionPlan, function_arrays, plan_functions
 from clustermarketing.engine.market import clear_market
+from clustermarketing.engine.mechanisms import Mechanisms, Period
 from clustermarketing.engine.state import State, World
+from clustermarketing.engine.streams import Streams, child
 from clustermarketing.engine.structures import build_structure
-from clustermarketing.scenario.model import ModelConfig
+from clustermarketing.models.config import ModelConfig
 from clustermarketing.scenario.schema import Scenario
 
 
@@ -42,11 +45,12 @@ class SteadyCluster:
     def __init__(self, scenario: Scenario, model: ModelConfig, seed: int | None = None) -> None:
         self.sc = scenario
         self.model = model
-        ss = np.random.SeedSequence(scenario.seed if seed is None else seed, spawn_key=(0, 0))
-        self.world, self.state0 = build(scenario, model, np.random.Generator(np.random.PCG64(ss)))
+        root = np.random.SeedSequence(scenario.seed if seed is None else seed)
+        self.world, self.state0 = build(scenario, model, Streams(child(root, 0)))
         w = np.array([s.share for s in scenario.firms.segments], dtype=float)
         self.seg_weight = w / w.sum()
         self.fn = function_arrays(scenario.functions)
+        self.hooks = Mechanisms(model, scenario)
 
     @property
     def firms(self) -> np.ndarray:
@@ -91,56 +95,66 @@ class SteadyCluster:
         st = self._state(eff)
         output, revenue = st.output.copy(), st.revenue.copy()
         pooled = model.pooled_functions if eff.any() else []
-        mkt = None
+        mkt = p = None
         for _ in range(2):
             plan = plan_functions(
                 self.fn,
                 pooled,
-                active,
-                output,
-                revenue,
-                eff,
-                eff,
-                sc.demography.affordability,
-                np.inf,
+                active=active,
+                output=output,
+                revenue=revenue,
+                effective_member=eff,
+                contributor=eff,
+                affordability=sc.demography.affordability,
+                throughput=np.inf,
             )
             self._stocks(st, plan)
             avail = (st.access | (eff[:, None] & st.coop_access[None, :])) & active[:, None]
-            mkt = clear_market(st, w, sc, model, "nash", plan, eff, avail, False, self.seg_weight)
+            p = Period(
+                t=0,
+                world=w,
+                state=st,
+                sc=sc,
+                model=model,
+                draws=None,  # type: ignore[arg-type]  (the market phase draws nothing)
+                structure=None,
+                eff=eff,
+                contrib=eff,
+                plan=plan,
+                flags={"fair": False},
+                seg_weight=self.seg_weight,
+            )
+            mkt = clear_market(p, avail=avail, hooks=self.hooks, pricing="nash")
+            st.price = mkt.prices(st.price)
             output, revenue = mkt.units, mkt.revenue
-        assert mkt is not None
-        member_units = np.where(eff, mkt.units, 0.0)
-        fees = model.contract.per_unit_fee * member_units
-        transaction = sc.trust.transaction_cost * (1.0 - st.trust) * member_units
-        contracting = np.where(eff, model.contract.contracting_cost * (1.0 - st.trust), 0.0)
-        commission = np.where(eff, mkt.commission * mkt.revenue, 0.0)
-        production = mkt.unit_cost * mkt.units + mkt.distribution
-        overhead = np.where(active, sc.firms.overhead_per_employee * w.employees, 0.0)
+        assert mkt is not None and p is not None
+        structure = None
+        if eff.any() and model.structure.kind != "none":
+            structure = build_structure(
+                model.structure,
+                members=np.flatnonzero(eff),
+                ties=w.ties,
+                capacity=w.capacity,
+                hub_alive=True,
+                removed=None,
+                n_units=max(1, len(model.pooled_functions)),
+                rng=np.random.default_rng(0),
+            )
+        p = replace(p, structure=structure)
+        # the simulation's own cost lines (one source of truth)
+        ops = operating_costs(p, mkt=mkt)
         operating = (
             mkt.revenue
-            - production
-            - overhead
+            - ops.production
+            - ops.overhead
             - plan.own_cost
-            - fees
-            - transaction
-            - contracting
-            - commission
+            - ops.fees
+            - ops.transaction
+            - ops.contracting
+            - ops.commission
         )
-        k = int(eff.sum())
-        links = 0
-        if k and model.structure.kind != "none":
-            links = build_structure(
-                model.structure,
-                np.flatnonzero(eff),
-                w.ties,
-                w.capacity,
-                True,
-                None,
-                max(1, len(model.pooled_functions)),
-                np.random.default_rng(0),
-            ).links
-        coord = model.structure.coordination_cost * links * (0.5 + 0.5 * (1.0 - sc.trust.initial))
-        cost = float(plan.pooled_cost.sum()) + (coord if k else 0.0)
-        subsidy = min(w.subsidy, cost) if k else 0.0
+        cost = float(plan.pooled_cost.sum()) + coordination_cost(p)
+        subsidy = min(w.subsidy, cost) if eff.any() else 0.0
+        fees = ops.fees
         # fees are paid to the cooperative: they fund its cost, so they are not lost to members
         return CoalitionOutcome(operating + fees, max(0.0, cost - subsidy), eff)

@@ -1,4 +1,9 @@
-"""Field helper: every scenario number carries its unit, source seed, meaning and a finite range.
+"""Parameter helper: every scenario and model number carries its unit, source seed, meaning and
+a finite range.
+
+The lowest layer of the package (it imports only pydantic): the model vocabulary
+(:mod:`clustermarketing.models`) and the scenario (:mod:`clustermarketing.scenario`) both
+declare their fields with :func:`P`.
 
 The metadata ends up in the JSON schema (``json_schema_extra``), from which ``docs/model.md``
 and the annotated template of ``clustermarketing new`` are generated, so the docs cannot drift

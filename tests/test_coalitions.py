@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 import clustermarketing as cm
-from clustermarketing.games import core_contains, is_superadditive, shapley
-from clustermarketing.games.cooperative.scenario_games import (
+from clustermarketing.analysis.coalitions import (
     coalition_cost_game,
     coalition_game,
     scenario_game,
 )
+from clustermarketing.games import core_contains, is_superadditive, shapley
 
 
 def test_segment_game_gains_from_pooling() -> None:

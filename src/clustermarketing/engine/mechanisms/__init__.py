@@ -1,0 +1,241 @@
+"""Mechanism plug-ins: what a marketing model switches on, attached at fixed hook points.
+
+A period (:mod:`clustermarketing.engine.period`) is a fixed sequence of phases. Between and inside
+the phases sit *hook points*, declared once in :data:`HOOKS` with what they receive, what they
+return and how the returns of several mechanisms are combined. A mechanism is one module: a
+:class:`Mechanism` subclass with its name, when it is on (from the resolved model config), its own
+named random streams, and the hook methods it implements. Registering it (``@register``) is all
+it takes; no phase knows which mechanisms exist (pluggy's hook specification / implementation
+split, in miniature).
+
+A new marketing model is therefore: its mechanisms (new modules here, if the existing ones do not
+cover it) plus a preset in :mod:`clustermarketing.models` — no edits to unrelated phases.
+
+Hook methods receive the period's frozen input :class:`Period` (``p``) and phase-specific keyword
+arguments, and return a value; they never write into the state. The sequencer applies what they
+return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from clustermarketing.engine import streams as _streams
+
+if TYPE_CHECKING:
+    from clustermarketing.engine.functions import FunctionPlan
+    from clustermarketing.engine.state import State, World
+    from clustermarketing.engine.streams import Draws
+    from clustermarketing.engine.structures import Structure
+    from clustermarketing.models.config import ModelConfig
+    from clustermarketing.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Period:
+    """What every phase and hook of one period reads (the references do not change).
+
+    ``state`` is the live state; phases read it and return updates, which only the sequencer
+    writes back, so what a hook sees is the state as of the phase it is called from.
+    """
+
+    t: int
+    world: World
+    state: State
+    sc: Scenario
+    model: ModelConfig
+    draws: Draws
+    structure: Structure | None
+    eff: np.ndarray  # (n,) bool: effective members (connected by the structure)
+    contrib: np.ndarray  # (n,) bool: effective members that contribute this period
+    plan: FunctionPlan
+    flags: Mapping[str, Any]  # set by the ``flags`` hook (e.g. ``fair``)
+    seg_weight: np.ndarray  # (S,) share of each market's buyers in each segment
+
+    def with_flags(self, flags: Mapping[str, Any]) -> Period:
+        """This period input with the mechanisms' flags set."""
+        return replace(self, flags=dict(flags))
+
+
+def _merge_flags(values: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for v in values:
+        dup = set(out) & set(v)
+        if dup:
+            raise RuntimeError(f"two mechanisms set the period flag(s) {sorted(dup)}")
+        out.update(v)
+    return out
+
+
+def _sum(values: list[Any]) -> Any:
+    total = values[0]
+    for v in values[1:]:
+        total = total + v
+    return total
+
+
+def _or(values: list[np.ndarray]) -> np.ndarray:
+    out = values[0].copy()
+    for v in values[1:]:
+        out |= v
+    return out
+
+
+def _product(values: list[Any]) -> Any:
+    out = values[0]
+    for v in values[1:]:
+        out = out * v
+    return out
+
+
+def _single(values: list[Any]) -> Any:
+    if len(values) > 1:
+        raise RuntimeError("two mechanisms implement a hook that takes a single implementation")
+    return values[0]
+
+
+@dataclass(frozen=True)
+class HookSpec:
+    """A hook point: when it is called, what it returns, how several returns combine."""
+
+    doc: str
+    combine: Callable[[list[Any]], Any]
+
+
+#: The hook points of a period, in the order the sequencer reaches them.
+HOOKS: dict[str, HookSpec] = {
+    "flags": HookSpec(
+        "after the structure: period flags, e.g. {'fair': bool} → merged dict", _merge_flags
+    ),
+    "open_markets": HookSpec(
+        "access phase, after own and pooled openings: (n, M) bool markets a firm opens for "
+        "good this period → OR",
+        _or,
+    ),
+    "unit_cost_factor": HookSpec(
+        "pricing inputs: (n,) factor on each firm's production unit cost → product", _product
+    ),
+    "quality_shortfall": HookSpec(
+        "pricing inputs: (n,) quality lost in buyers' eyes (index) → sum", _sum
+    ),
+    "brand_utility": HookSpec(
+        "pricing inputs: (n,) brand utility owed to the cooperative (multiplied by each market's "
+        "brand sensitivity) → sum",
+        _sum,
+    ),
+    "promotion_multiplier": HookSpec(
+        "pricing inputs: {function name: multiplier} of the pooled promotion's effect → product "
+        "per function",
+        lambda vs: {k: _product([v[k] for v in vs if k in v]) for k in {k for v in vs for k in v}},
+    ),
+    "pooled_channel": HookSpec(
+        "sales: (n,) pooled channel capacity each effective member may use, given its demand "
+        "(single implementation; default: split by capacity)",
+        _single,
+    ),
+    "pooled_cost": HookSpec(
+        "accounts: cost the cooperative carries this period besides its functions (CU) → sum",
+        _sum,
+    ),
+    "regional_brand": HookSpec(
+        "stocks: the regional brand after this period's feed and damage (single implementation; "
+        "default: it decays)",
+        _single,
+    ),
+    "entry_pull": HookSpec("demography: added attractiveness for entrants → sum", _sum),
+}
+
+
+class Mechanism:
+    """Base of every mechanism plug-in. Subclasses set the class attributes and hook methods.
+
+    ``config`` names the :class:`~clustermarketing.scenario.model.ModelConfig` field that holds
+    the mechanism's typed settings (or ``None`` if it reads only the scenario); ``streams`` its
+    random streams (name → what they draw), declared when the class is registered.
+    """
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    config: ClassVar[str | None] = None
+    streams: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, model: ModelConfig, sc: Scenario) -> None:
+        self.model = model
+        self.sc = sc
+        self.cfg = getattr(model, self.config) if self.config else None
+
+    @classmethod
+    def enabled(cls, model: ModelConfig, sc: Scenario) -> bool:
+        """Whether a run of ``model`` in ``sc`` uses this mechanism."""
+        raise NotImplementedError
+
+    @classmethod
+    def hooks(cls) -> tuple[str, ...]:
+        """The hook points this mechanism implements."""
+        return tuple(h for h in HOOKS if callable(getattr(cls, h, None)))
+
+
+#: name → mechanism class, in registration order (the order hooks are called in)
+MECHANISMS: dict[str, type[Mechanism]] = {}
+
+
+def register(cls: type[Mechanism]) -> type[Mechanism]:
+    """Class decorator: add a mechanism to the registry and declare its random streams."""
+    if not cls.name or cls.name in MECHANISMS:
+        raise ValueError(f"mechanism name {cls.name!r} missing or registered twice")
+    unknown = [
+        m
+        for m in vars(cls)
+        if not m.startswith("_") and callable(vars(cls)[m]) and m not in HOOKS and m != "enabled"
+    ]
+    if unknown:
+        raise ValueError(f"mechanism {cls.name!r}: {unknown} are not hook points")
+    for stream, doc in cls.streams.items():
+        _streams.declare(stream, f"{cls.name}: {doc}")
+    MECHANISMS[cls.name] = cls
+    return cls
+
+
+class Mechanisms:
+    """The mechanisms a run uses, and the calls of each hook point over them."""
+
+    def __init__(self, model: ModelConfig, sc: Scenario) -> None:
+        self.active = [cls(model, sc) for cls in MECHANISMS.values() if cls.enabled(model, sc)]
+        self._impl = {
+            h: [getattr(m, h) for m in self.active if h in type(m).hooks()] for h in HOOKS
+        }
+
+    @property
+    def names(self) -> list[str]:
+        """Names of the mechanisms in use."""
+        return [m.name for m in self.active]
+
+    def has(self, hook: str) -> bool:
+        """Whether any mechanism in use implements ``hook``."""
+        return bool(self._impl[hook])
+
+    def call(self, hook: str, p: Period, default: Any = None, **kwargs: Any) -> Any:
+        """Call ``hook`` on every mechanism implementing it; combine, or return ``default``."""
+        impls = self._impl[hook]
+        if not impls:
+            return default
+        return HOOKS[hook].combine([f(p, **kwargs) for f in impls])
+
+
+def _load_builtin() -> None:
+    # importing the modules registers them (order = hook call order)
+    from clustermarketing.engine.mechanisms import (  # noqa: F401
+        channel_sharing,
+        fairs,
+        regional_brand,
+        sourcing,
+    )
+
+
+_load_builtin()
+
+__all__ = ["HOOKS", "MECHANISMS", "HookSpec", "Mechanism", "Mechanisms", "Period", "register"]

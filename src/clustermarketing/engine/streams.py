@@ -1,0 +1,171 @@
+"""Named random streams: every use of randomness has its own stream, keyed by a stable name.
+
+A run has one root :class:`numpy.random.SeedSequence`. The generator for a use is its child with
+spawn key ``(*root_key, period, stream_id(name), slot)``, where :func:`stream_id` is a hash of the
+use's name (BLAKE2b, 32 bits). Adding, removing or reordering streams therefore changes no other
+stream (JAX's ``fold_in`` idea), and firm i's draw in a period is the i-th number of that period's
+stream whatever else happened: a model and its baseline see the same numbers for every firm in
+every period (exact common random numbers), however many firms each has alive.
+
+Streams are declared once with :func:`declare` (the engine's phases here, each mechanism in its
+module), so a typo is an error rather than a silently new stream, and two parts of the engine
+cannot share a stream by accident.
+
+>>> stream_id("join") == stream_id("join")
+True
+>>> Streams(np.random.SeedSequence(1)).gen(0, "join").random() == Streams(
+...     np.random.SeedSequence(1)
+... ).gen(0, "join").random()
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+#: name → what it draws (filled by :func:`declare`)
+DECLARED: dict[str, str] = {}
+
+#: spawn-key period index of streams used at build time (before period 0)
+BUILD_PERIOD = 2**32 - 1
+
+
+def stream_id(name: str) -> int:
+    """A stable 32-bit id of a stream name (independent of Python's hash randomisation)."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=4).digest(), "little")
+
+
+def declare(name: str, doc: str) -> str:
+    """Declare stream ``name`` (what it draws); returns the name. Names are unique."""
+    if name in DECLARED and DECLARED[name] != doc:
+        raise ValueError(f"random stream {name!r} declared twice")
+    ids = {stream_id(n): n for n in DECLARED}
+    if stream_id(name) in ids and ids[stream_id(name)] != name:
+        raise ValueError(f"random streams {name!r} and {ids[stream_id(name)]!r} collide")
+    DECLARED[name] = doc
+    return name
+
+
+def seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
+    """A SeedSequence from an int or a SeedSequence (used as given)."""
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed: {seed!r}; expected a non-negative integer or a SeedSequence")
+    return np.random.SeedSequence(int(seed))
+
+
+def child(seed: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
+    """The child of ``seed`` with the spawn key extended by ``key`` (deterministic)."""
+    return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, *key))
+
+
+class Streams:
+    """The random streams of one run, keyed by (period, stream name, slot)."""
+
+    def __init__(self, seed: np.random.SeedSequence) -> None:
+        self.entropy = seed.entropy
+        self.key = tuple(seed.spawn_key)
+
+    def seq(self, t: int, use: str, slot: int = 0) -> np.random.SeedSequence:
+        """The SeedSequence of ``use`` (and ``slot``) in period ``t``."""
+        if use not in DECLARED:
+            raise KeyError(f"random stream {use!r} is not declared (engine.streams.declare)")
+        return np.random.SeedSequence(self.entropy, spawn_key=(*self.key, t, stream_id(use), slot))
+
+    def gen(self, t: int, use: str, slot: int = 0) -> np.random.Generator:
+        """The generator of ``use`` (and signal ``slot``) in period ``t``."""
+        return np.random.Generator(np.random.PCG64(self.seq(t, use, slot)))
+
+    def build_gen(self, use: str) -> np.random.Generator:
+        """The generator of a build-time ``use`` (firms, ties, markets)."""
+        return self.gen(BUILD_PERIOD, use)
+
+
+class Draws:
+    """Period ``t``'s random numbers, drawn on first use.
+
+    Every use (and every signal slot of a per-signal use) has its own stream, so what one phase
+    draws never shifts another's numbers, and a draw nobody needs (the membership draws of the
+    independent baseline, the cascade of a signal everybody knows) is never made.
+    """
+
+    def __init__(self, streams: Streams, t: int, n: int, m: int, k: int) -> None:
+        self.streams, self.t, self.n, self.m, self.k = streams, t, n, m, k
+        self._cache: dict[tuple[str, int, int], np.ndarray] = {}
+
+    def uniform(self, use: str, size: int | None = None, slot: int = 0) -> np.ndarray:
+        """Uniforms in [0, 1) for ``use`` (one per firm slot unless ``size`` is given)."""
+        count = self.n if size is None else size
+        key = (use, slot, count)
+        if key not in self._cache:
+            gen = self.streams.gen(self.t, use, slot)
+            # single precision: 2^-24 resolution is plenty for comparing with probabilities
+            self._cache[key] = gen.random(count, dtype=np.float32)
+        return self._cache[key]
+
+    def columns(self, use: str, slots: np.ndarray) -> np.ndarray:
+        """(n, len(slots)) uniforms for per-signal ``use``, one stream per signal slot."""
+        if len(slots) == 0:
+            return np.zeros((self.n, 0), dtype=np.float32)
+        return np.column_stack([self.uniform(use, slot=int(k)) for k in slots])
+
+    def scalar(self, use: str, slot: int = 0) -> float:
+        """One uniform for ``use``."""
+        return float(self.uniform(use, 1, slot)[0])
+
+    def normal(self, use: str, size: int) -> np.ndarray:
+        """``size`` standard normal draws for ``use``."""
+        return self.streams.gen(self.t, use).standard_normal(size)
+
+    def integer_seed(self, use: str) -> int:
+        """A seed in [0, 2^31) for a routine that takes its own generator (sampled allocations)."""
+        return int(self.streams.gen(self.t, use).integers(0, 2**31))
+
+    def generator(self, use: str) -> np.random.Generator:
+        """The whole generator of ``use`` this period (for draws of variable size)."""
+        return self.streams.gen(self.t, use)
+
+
+# streams of the core phases (mechanisms declare theirs in their own modules)
+for _name, _doc in {
+    "signal": "arrival, market, segment and kind of a new market signal (4 uniforms)",
+    "detect": "per firm and signal slot: detection by own or pooled research",
+    "spread": "per firm and signal slot: infection over ties and structure links",
+    "hub": "per signal slot: the structure's centre learning of a signal",
+    "act": "per firm and signal slot: adapting to a known signal",
+    "join": "per firm: initial membership / joining decision",
+    "join2": "per firm: initial contribution decision",
+    "revise": "per firm: whether a member revises its strategy",
+    "pick": "per firm: which neighbour a revising member looks at",
+    "copy": "per firm: Fermi copy decision",
+    "mutate": "per firm: strategy mutation",
+    "size_shock": "per market: standard normal shock to market size",
+    "access": "per firm: success of own market-access effort",
+    "new_market": "per firm and signal slot: entering a market a signal opened",
+    "coop_new_market": "per signal slot: the cooperative entering a market a signal opened",
+    "coop_access": "one uniform: success of pooled market access",
+    "catch": "per firm: detection of a free-rider",
+    "exclude": "per firm: exclusion of a detected free-rider",
+    "develop": "per firm: success of own product development",
+    "develop_pool": "one uniform: success of pooled product development",
+    "fail": "one uniform: which member node fails",
+    "allocation": "seed of sampled allocation rules (Shapley sampling)",
+    "structure": "random links of a network structure",
+    "entry": "Poisson number of entrants",
+    "build.segment": "build: each slot's product segment",
+    "build.employees": "build: SME employees (log-normal)",
+    "build.leader_employees": "build: leaders' employees (log-normal)",
+    "build.cost": "build: unit cost",
+    "build.quality": "build: product quality",
+    "build.orientation": "build: market orientation",
+    "build.growth": "build: manager growth propensity",
+    "build.access": "build: initial market access of SMEs",
+    "build.leaders": "build: which firms are leading enterprises",
+    "build.taste": "build: firm-market taste shocks ξ",
+    "build.ties.strong": "build: strong ties",
+    "build.ties.weak": "build: weak ties",
+}.items():
+    declare(_name, _doc)
