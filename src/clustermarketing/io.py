@@ -288,48 +288,42 @@ def write_outputs(result: Any, out_dir: str | Path) -> list[Path]:
 
     ``result`` has ``cluster`` (DataFrame), ``firms`` (DataFrame or None) and ``summary`` (dict).
     Files: ``cluster.parquet``, ``firms.parquet`` (when a firm panel was kept) and
-    ``summary.json``, each written atomically. A stale ``summary.json`` from an earlier run is
-    removed first and the new one is written last, so ``summary.json`` exists only when every
-    table of this run is complete; a ``firms.parquet`` of an earlier run is removed when this
-    run keeps no panel. Other files in the directory are left alone. When the summary has a
-    ``provenance`` key it is also stored in each Parquet file's metadata
-    (:func:`read_provenance`). Returns the written paths in order.
+    ``summary.json``, each written atomically (see :func:`write_tables`). A ``firms.parquet`` of
+    an earlier run is removed when this run keeps no panel. Returns the written paths in order.
     """
-    out = Path(out_dir)
-    _ensure_dir(out)
-    summary_path = out / SUMMARY_NAME
-    summary_path.unlink(missing_ok=True)
-    written: list[Path] = []
-    tables: list[tuple[str, pd.DataFrame]] = [(CLUSTER_NAME, result.cluster)]
+    tables: dict[str, pd.DataFrame] = {CLUSTER_NAME: result.cluster}
     firms = getattr(result, "firms", None)
     if firms is not None:
-        tables.append((FIRMS_NAME, firms))
-    else:
-        (out / FIRMS_NAME).unlink(missing_ok=True)
-    prov = result.summary.get("provenance") if isinstance(result.summary, dict) else None
-    meta = summary_json(prov).encode() if prov is not None else None
-    for name, df in tables:
-        written.append(
-            atomic_write_with(out / name, lambda tmp, df=df: _write_parquet(df, tmp, meta))
-        )
-    written.append(atomic_write_text(summary_path, summary_json(result.summary, indent=2) + "\n"))
-    return written
+        tables[FIRMS_NAME] = firms
+    return write_tables(out_dir, tables, result.summary, owned=RUN_FILES)
 
 
 def write_tables(
-    out_dir: str | Path, tables: dict[str, pd.DataFrame], summary: dict[str, Any]
+    out_dir: str | Path,
+    tables: dict[str, pd.DataFrame],
+    summary: dict[str, Any],
+    owned: tuple[str, ...] = (),
 ) -> list[Path]:
     """Write named Parquet tables, then ``summary.json``, to ``out_dir`` (each atomically).
 
-    As :func:`write_outputs`: a stale ``summary.json`` is removed first and the new one written
-    last, so its presence marks a complete set of tables.
+    A stale ``summary.json`` is removed first and the new one written last, so its presence
+    marks a complete set of tables. Files named in ``owned`` that this call does not write
+    (a firm panel of an earlier run) are removed; other files in the directory are left alone.
+    When the summary has a ``provenance`` key it is also stored in each Parquet file's metadata
+    (:func:`read_provenance`); whole-number ``period``/``replicate``/count columns are stored as
+    integers.
     """
     out = Path(out_dir)
     _ensure_dir(out)
     summary_path = out / SUMMARY_NAME
     summary_path.unlink(missing_ok=True)
+    for name in owned:
+        if name != SUMMARY_NAME and name not in tables:
+            (out / name).unlink(missing_ok=True)
+    prov = summary.get("provenance") if isinstance(summary, dict) else None
+    meta = summary_json(prov).encode() if prov is not None else None
     written = [
-        atomic_write_with(out / name, lambda tmp, df=df: _write_parquet(df, tmp))
+        atomic_write_with(out / name, lambda tmp, df=df: _write_parquet(df, tmp, meta))
         for name, df in tables.items()
     ]
     written.append(atomic_write_text(summary_path, summary_json(summary, indent=2) + "\n"))

@@ -515,7 +515,10 @@ def add_units_and_provenance(summary: dict[str, Any], prov: dict[str, Any]) -> N
     """Add the ``units`` map (metric → unit) and the ``provenance`` record to a run summary."""
     from clustermarketing.units import unit_of
 
-    summary["units"] = {name: unit_of(name) for name in summary.get("metrics", {})}
+    metrics = summary.get("metrics")
+    if metrics is None:  # a comparison: {"models": {name: {"metrics": ...}}}
+        metrics = next(iter(summary.get("models", {}).values()), {}).get("metrics", {})
+    summary["units"] = {name: unit_of(name) for name in metrics}
     summary["provenance"] = prov
 
 
