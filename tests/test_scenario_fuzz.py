@@ -27,12 +27,22 @@ from clustermarketing.models.config import ModelConfig
 from clustermarketing.scenario import load_scenario
 from clustermarketing.scenario.template import annotated_template
 
-TEMPLATE: dict[str, Any] = yaml.safe_load(annotated_template(model="collective_mark"))
-# small and short, so that a simulated mutation takes ~0.1 s (a mutation may override these)
-TEMPLATE["firms"]["count"] = 40
-TEMPLATE["horizon"] = 4
-TEMPLATE["replicates"] = 1
-TEMPLATE["model"] = resolve_model(TEMPLATE["model"]).model_dump(mode="json")
+COOPERATIVE = ["collective_mark", "share_marketing_channel", "exhibition_promotion"]
+
+
+def _template(model: str) -> dict[str, Any]:
+    """The ``new`` template with every model field written out, small and short, so that a
+    simulated mutation takes ~0.1 s (a mutation may override these)."""
+    data = yaml.safe_load(annotated_template(model=model))
+    data["firms"]["count"] = 40
+    data["horizon"] = 4
+    data["replicates"] = 1
+    data["model"] = resolve_model(data["model"]).model_dump(mode="json")
+    return data
+
+
+TEMPLATES = {m: _template(m) for m in COOPERATIVE}
+TEMPLATE = TEMPLATES["collective_mark"]
 
 
 def _leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -69,6 +79,21 @@ JUNK: list[Any] = [
 ]
 
 
+def _get(data: dict[str, Any], path: tuple[Any, ...]) -> Any:
+    node: Any = data
+    for key in path:
+        node = node[key]
+    return node
+
+
+def _near(current: Any, factor: float) -> Any:
+    """A scaled copy of a template value (numbers only; anything else as it is)."""
+    if isinstance(current, bool) or not isinstance(current, int | float):
+        return current
+    value = current * factor
+    return int(value) if isinstance(current, int) else value
+
+
 def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
     node = data
     for key in path[:-1]:
@@ -80,21 +105,34 @@ def _simulate_small(sc: cm.Scenario) -> None:
     cm.simulate(sc, periods=min(sc.horizon, 4), replicates=1)
 
 
+#: Besides junk, values near the template's (×0, ×0.1, ×10, ×100, negated): most of these
+#: validate, so the simulation path is exercised too, at the edges of the ranges.
+FACTORS = [0.0, 0.1, 10.0, 100.0, -1.0]
+
+
 @settings(
-    max_examples=80,
+    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(
     st.lists(
-        st.tuples(st.sampled_from(LEAVES), st.sampled_from(JUNK)),
+        st.tuples(
+            st.sampled_from(LEAVES),
+            st.one_of(st.sampled_from(JUNK), st.sampled_from(FACTORS).map(lambda f: ("×", f))),
+        ),
         min_size=1,
         max_size=3,
-    )
+    ),
+    st.sampled_from(COOPERATIVE),
 )
-def test_mutated_template_is_rejected_or_simulates(mutations: list[tuple[Any, Any]]) -> None:
-    data = copy.deepcopy(TEMPLATE)
+def test_mutated_template_is_rejected_or_simulates(
+    mutations: list[tuple[Any, Any]], model: str
+) -> None:
+    data = copy.deepcopy(TEMPLATES[model])
     for path, value in mutations:
+        if isinstance(value, tuple):  # a scaled template value
+            value = _near(_get(data, path), value[1])
         _set(data, path, value)
     try:
         sc = load_scenario(data)
