@@ -28,11 +28,6 @@ from clustermarketing.cli.output import print_table
 from clustermarketing.errors import ClusterMarketingError
 
 EXIT_USAGE = 2
-# Abort moved from Click's exceptions to Typer's own when Typer vendored Click; resolve it once,
-# so that evaluating the except clause below can never fail.
-_Abort: type[BaseException] = getattr(_click.exceptions, "Abort", None) or getattr(
-    typer, "Abort", KeyboardInterrupt
-)
 
 
 def print_error(message: str) -> None:
@@ -99,9 +94,9 @@ class _Group(TyperGroup):
                 hint = f" (see '{ctx.command_path} --help')"
             print_error(e.format_message() + hint)
             sys.exit(EXIT_USAGE if e.exit_code == EXIT_USAGE else e.exit_code)
-        except _Abort:
+        except (typer.Abort, KeyboardInterrupt):
             print_error("aborted")
-            sys.exit(1)
+            sys.exit(130)
         except ClusterMarketingError as e:
             print_error(str(e))
             sys.exit(EXIT_USAGE)

@@ -82,7 +82,9 @@ def coordination_cost(p: Period) -> float:
     if structure is None or not eff.any():
         return 0.0
     distrust = 1.0 - float(p.state.trust[eff].mean())
-    return p.model.structure.coordination_cost * structure.links * (0.5 + 0.5 * distrust)
+    cfg = p.model.structure
+    floor = cfg.coordination_floor
+    return cfg.coordination_cost * structure.links * (floor + (1.0 - floor) * distrust)
 
 
 def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Accounts:
@@ -126,7 +128,7 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
                 plan, x_pay, (to_allocate - float(plan.pooled_cost.sum())) / payers.size
             ),
             dues_fixed_share=model.function_interest.dues_fixed_share,
-            samples=200,
+            samples=model.function_interest.shapley_samples,
             seed=d.integer_seed("allocation"),
         )
         share[payers] = allocate(model.function_interest.rule, problem)

@@ -25,8 +25,10 @@ def _lognormal(rng: np.random.Generator, median: float, sigma: float, n: int) ->
     return median * np.exp(sigma * rng.standard_normal(n))
 
 
-def _positive_normal(rng: np.random.Generator, mean: float, sd: float, n: int) -> np.ndarray:
-    return np.maximum(rng.normal(mean, sd, n), 0.05 * abs(mean) + 1e-6)
+def _positive_normal(
+    rng: np.random.Generator, mean: float, sd: float, n: int, floor: float
+) -> np.ndarray:
+    return np.maximum(rng.normal(mean, sd, n), floor * abs(mean) + 1e-6)
 
 
 def _sme_access(scenario: Scenario) -> np.ndarray:
@@ -53,7 +55,9 @@ def _traits(scenario: Scenario, n: int, n0: int, streams: Streams) -> dict[str, 
         "employees": _lognormal(
             g("build.employees"), f.sme_employees.median, f.sme_employees.sigma, n
         ),
-        "base_cost": _positive_normal(g("build.cost"), f.unit_cost.mean, f.unit_cost.sd, n),
+        "base_cost": _positive_normal(
+            g("build.cost"), f.unit_cost.mean, f.unit_cost.sd, n, f.unit_cost_floor
+        ),
         "quality": g("build.quality").normal(f.quality.mean, f.quality.sd, n),
         "mo": g("build.orientation").beta(f.market_orientation.a, f.market_orientation.b, n),
         "growth": g("build.growth").beta(f.growth_propensity.a, f.growth_propensity.b, n),
@@ -91,6 +95,36 @@ def _traits(scenario: Scenario, n: int, n0: int, streams: Streams) -> dict[str, 
                 tr["access"][:n0, j] = df[col].to_numpy(float) > 0.5
     tr["access"][:, 0] = True  # every firm reaches its home market
     return tr
+
+
+def _calibrated(
+    df: pd.DataFrame,
+    scenario: Scenario,
+    xi: np.ndarray,
+    market_cost: np.ndarray,
+    tr: dict[str, np.ndarray],
+) -> None:
+    """Apply a firms CSV's calibrated ``taste_<market>`` and ``unit_cost_<market>`` columns.
+
+    ``taste_<m>`` replaces the drawn taste ξ_im; ``unit_cost_<m>`` is the firm's full marginal
+    cost of a unit sold in market m, stored as the difference to what the engine would charge
+    there (``unit_cost`` + the distribution cost outside the home market), so that the cost in
+    the pricing game is exactly the calibrated one. Blank cells keep the defaults. Written by
+    ``clustermarketing calibrate demand --scenario-out`` (docs/calibration.md).
+    """
+    n0 = len(df)
+    for j, mk in enumerate(scenario.markets):
+        taste = f"taste_{mk.name}"
+        if taste in df.columns:
+            v = pd.to_numeric(df[taste], errors="coerce").to_numpy(float)
+            given = np.isfinite(v)
+            xi[:n0, j][given] = v[given]
+        cost = f"unit_cost_{mk.name}"
+        if cost in df.columns:
+            v = pd.to_numeric(df[cost], errors="coerce").to_numpy(float)
+            given = np.isfinite(v)
+            dist = scenario.demand.distribution_cost if j > 0 else 0.0
+            market_cost[:n0, j][given] = v[given] - tr["base_cost"][:n0][given] - dist
 
 
 def _ties(
@@ -147,6 +181,10 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
     mk = scenario.markets
     tr = _traits(scenario, n, n0, streams)
     xi = streams.build_gen("build.taste").normal(0.0, scenario.firms.taste_sd, size=(n, len(mk)))
+    market_cost = np.zeros((n, len(mk)))
+    if scenario.firms.source == "csv":
+        assert scenario.firms.csv is not None
+        _calibrated(read_firms_csv(scenario.firms.csv, scenario), scenario, xi, market_cost, tr)
     # scenarios that differ only in their ties share every other draw (own streams)
     strong, weak = _ties(scenario, n, n0, streams)
     capacity = tr["employees"] * scenario.firms.productivity
@@ -158,7 +196,8 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
         tr["base_cost"][:, None] + 1.0 / np.array([m.price_sensitivity for m in mk])[None, :]
     )
     # initial cash: a few periods of an expected gross margin at 60% utilisation
-    margin = 0.6 * capacity * (price_guess[:, 0] - tr["base_cost"])
+    u0 = scenario.demography.initial_utilisation
+    margin = u0 * capacity * (price_guess[:, 0] - tr["base_cost"])
     world = World(
         n=n,
         n_initial=n0,
@@ -182,6 +221,7 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
         mo=tr["mo"],
         growth=tr["growth"],
         xi=xi,
+        market_cost=market_cost,
         own_channel=capacity * scenario.firms.channel_ratio,
         init_access=tr["access"],
         init_cash=_initial_cash(scenario.firms.initial_cash_periods * margin, tr.get("cash"), n0),
@@ -210,8 +250,8 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
         neg_benefit=np.zeros(n, dtype=np.int64),
         losses=np.zeros(n, dtype=np.int64),
         price=price_guess.copy(),
-        output=0.6 * capacity,
-        revenue=0.6 * capacity * price_guess[:, 0],
+        output=u0 * capacity,
+        revenue=u0 * capacity * price_guess[:, 0],
         profit=np.zeros(n),
         net_benefit=np.zeros(n),
         payoff=np.zeros(n),

@@ -67,7 +67,7 @@ def exit_and_entry(
         access[slots] = w.init_access[slots]
         quality[slots] = w.init_quality[slots]
         trust[slots] = sc.trust.initial
-        output[slots] = 0.6 * w.capacity[slots]
+        output[slots] = dg.initial_utilisation * w.capacity[slots]
         revenue[slots] = output[slots] * state.price[slots, 0]
         out.update(
             born=born,

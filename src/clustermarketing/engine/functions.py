@@ -38,6 +38,7 @@ class FunctionPlan:
     theta: np.ndarray  # (F,)
     effect: np.ndarray  # (F,)
     success: np.ndarray  # (F,)
+    scale: float  # activity that makes one unit of effect (functions.activity_scale)
 
     def x(self, j: int) -> np.ndarray:
         """Activity (n,) of function j for every firm."""
@@ -49,11 +50,11 @@ class FunctionPlan:
 
     def alone_rate(self, j: int) -> np.ndarray:
         """Per-firm rate of function j run alone (0 for firms that do not run it)."""
-        return np.where(self.alone[j], rate(self.effect[j], self.x(j)), 0.0)
+        return np.where(self.alone[j], rate(self.effect[j], self.x(j), self.scale), 0.0)
 
     def pooled_rate(self, j: int) -> float:
         """Rate of function j run by the cooperative on its delivered activity."""
-        return float(rate(self.effect[j], self.X_eff[j])) if self.pooled[j] else 0.0
+        return float(rate(self.effect[j], self.X_eff[j], self.scale)) if self.pooled[j] else 0.0
 
 
 def function_arrays(cfg: FunctionsConfig) -> dict[str, np.ndarray]:
@@ -66,6 +67,7 @@ def function_arrays(cfg: FunctionsConfig) -> dict[str, np.ndarray]:
         "intensity": np.array([p.intensity for p in ps]),
         "effect": np.array([p.effect for p in ps]),
         "success": np.array([p.success for p in ps]),
+        "scale": np.array(cfg.activity_scale),
     }
 
 
@@ -129,12 +131,21 @@ def plan_functions(
         theta=arrays["theta"],
         effect=arrays["effect"],
         success=arrays["success"],
+        scale=float(arrays["scale"]),
     )
 
 
-def rate(effect: float | np.ndarray, activity: float | np.ndarray) -> np.ndarray:
-    """Per-period probability ``1 − exp(−effect · activity / 1000)``."""
-    return -np.expm1(-np.asarray(effect) * np.asarray(activity) / 1000.0)
+def rate(
+    effect: float | np.ndarray, activity: float | np.ndarray, scale: float = 1000.0
+) -> np.ndarray:
+    """Per-period probability ``1 − exp(−effect · activity / scale)`` (``functions.activity_scale``).
+
+    >>> float(rate(1.0, 0.0))
+    0.0
+    >>> round(float(rate(1.0, 1000.0)), 4)
+    0.6321
+    """
+    return -np.expm1(-np.asarray(effect) * np.asarray(activity) / scale)
 
 
 def coalition_cost_fn(plan: FunctionPlan, x_payers: np.ndarray, extra_per_member: float):

@@ -55,13 +55,14 @@ def _promotion(
     """Utility from promotion and customer acquisition: total and the pooled (member) part."""
     own = np.zeros(eff.size)
     pooled = 0.0
+    scale = plan.scale
     k_members = max(1, int(eff.sum()))
     for name in ("customer_acquisition", "sales_promotion"):
         j = F_INDEX[name]
-        own += plan.effect[j] * np.log1p(plan.alone_x(j) / 1000.0)
+        own += plan.effect[j] * np.log1p(plan.alone_x(j) / scale)
         if plan.pooled[j]:
             mult = multiplier.get(name, 1.0)
-            pooled += mult * plan.effect[j] * np.log1p(plan.X_eff[j] / 1000.0 / np.sqrt(k_members))
+            pooled += mult * plan.effect[j] * np.log1p(plan.X_eff[j] / scale / np.sqrt(k_members))
     club = np.where(eff, pooled, 0.0)
     return own + club, club
 
@@ -86,7 +87,8 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
     dist[1:] = sc.demand.distribution_cost
     firm_cost = unit_cost + np.where(eff, fee, 0.0)
     scale = np.where(eff, 1.0 / (1.0 - min(commission, 0.99)), 1.0)
-    cost = (firm_cost[fi] + dist[fm]) * scale[fi]
+    extra = dist[fm] + w.market_cost.ravel()[flat]  # distribution (+ calibrated market cost)
+    cost = (firm_cost[fi] + extra) * scale[fi]
     q_eff = state.quality - hooks.call("quality_shortfall", p, 0.0)
     promo, club = _promotion(plan, eff, hooks.call("promotion_multiplier", p, {}))
     regional = hooks.call("brand_utility", p, np.zeros(n))
@@ -137,7 +139,7 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
         converged=sol.converged,
         units=np.bincount(fi, weights=sales, minlength=n),
         revenue=np.bincount(fi, weights=sol.price * sales, minlength=n),
-        distribution=np.bincount(fi, weights=sales * dist[fm], minlength=n),
+        distribution=np.bincount(fi, weights=sales * extra, minlength=n),
         unit_cost=unit_cost,
         commission=commission,
         free_rider=eff & ~state.contributes,

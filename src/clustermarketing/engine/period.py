@@ -256,7 +256,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
         ctx.profit_log.append((books.profit.copy(), state.active.copy()))
     # the economic trend and shocks move next period's market sizes (seed 001)
     state.market_size = state.market_size * np.maximum(
-        0.05, 1.0 + w.trend + w.vol * d.normal("size_shock", w.n_markets)
+        sc.demand.market_size_floor, 1.0 + w.trend + w.vol * d.normal("size_shock", w.n_markets)
     )
     demo = exit_and_entry(
         state=state,

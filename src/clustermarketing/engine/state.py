@@ -84,7 +84,16 @@ class World:
     base_cost: np.ndarray = declared("unit production cost", FIRM, unit="CU/unit")
     mo: np.ndarray = declared("market orientation: P(act on known information)", FIRM)
     growth: np.ndarray = declared("manager growth propensity", FIRM)
-    xi: np.ndarray = declared("(n, M) firm-market taste shocks ξ", FIRM, unit="utils")
+    xi: np.ndarray = declared(
+        "(n, M) firm-market taste shocks ξ (drawn, or a firms CSV's taste_<market>)",
+        FIRM,
+        unit="utils",
+    )
+    market_cost: np.ndarray = declared(
+        "(n, M) extra cost per unit sold in a market (from a firms CSV's unit_cost_<market>)",
+        FIRM,
+        unit="CU/unit",
+    )
     own_channel: np.ndarray = declared("initial own channel capacity", FIRM, unit="units/period")
     init_access: np.ndarray = declared("(n, M) own access at birth", FIRM)
     init_cash: np.ndarray = declared("cash at birth", FIRM, unit="CU")

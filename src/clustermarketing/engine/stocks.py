@@ -4,7 +4,7 @@ Nerlove–Arrow stocks: ``G ← (1 − δ_G) G + α x^η`` for a firm's own bran
 the regional brand (when a mechanism keeps one, :mod:`.mechanisms.regional_brand`; otherwise
 it decays). Quality loses ``quality_obsolescence`` a period; a successful own
 development project (probability ``success``) adds ``effect``; a pooled project succeeds with
-``1 − (1 − success)^min(contributors, 5)`` and lifts every member (shared gains, pooled risk).
+``1 − (1 − success)^min(contributors, stocks.pooled_development_cap)`` and lifts every member (shared gains, pooled risk).
 """
 
 from __future__ import annotations
@@ -45,7 +45,9 @@ def update_stocks(p: Period, *, mkt: Market, hooks: Mechanisms) -> Stocks:
     quality = np.maximum(0.0, state.quality - sk.quality_obsolescence)
     quality[plan.alone[pj] & (d.uniform("develop") < plan.success[pj])] += e[pj]
     if plan.pooled[pj] and contrib.any():
-        p_pool = 1.0 - (1.0 - plan.success[pj]) ** min(int(contrib.sum()), 5)
+        p_pool = 1.0 - (1.0 - plan.success[pj]) ** min(
+            int(contrib.sum()), sk.pooled_development_cap
+        )
         if d.scalar("develop_pool") < p_pool:
             quality[eff] += e[pj]
     cj = F_INDEX["channel_development"]

@@ -64,6 +64,14 @@ class StructureConfig(BaseModel):
     fail_period: int = P(
         -1, "period at which a node fails (-1 = never)", unit="period", ge=-1, le=10_000
     )
+    coordination_floor: float = P(
+        0.5,
+        "share of the coordination cost that trust cannot remove: cost per link × "
+        "(floor + (1 − floor)·(1 − mean member trust))",
+        seed="choice",
+        ge=0,
+        le=1,
+    )
     fail_node: Literal["hub", "random"] = P(
         "hub", "which node fails: the centre or a random member"
     )
@@ -77,6 +85,14 @@ class FunctionInterestConfig(BaseModel):
     dues_fixed_share: float = P(0.5, "share of pooled cost paid as equal dues", ge=0, le=1)
     subsidy_share: float = P(
         1.0, "share of institutions' subsidies that reaches the pooled budget", ge=0, le=1
+    )
+    shapley_samples: int = P(
+        200,
+        "random orders of the sampled Shapley value (used beyond 16 payers)",
+        unit="orders",
+        seed="choice",
+        ge=10,
+        le=100_000,
     )
 
 

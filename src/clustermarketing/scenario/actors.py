@@ -67,7 +67,9 @@ class FirmsConfig(BaseModel):
     csv: Path | None = P(
         None,
         "CSV of real firms; columns employees, unit_cost, quality, segment, "
-        "market_orientation, growth_propensity, leader (0/1), and optionally cash, access_<market>",
+        "market_orientation, growth_propensity, leader (0/1), and optionally cash, id, "
+        "access_<market> (0/1), taste_<market> (ξ, utils) and unit_cost_<market> (CU/unit) "
+        "— the last two written by `calibrate demand --scenario-out`",
     )
     count: int = P(
         200, "number of firms at t=0 (leaders included)", unit="firms", ge=1, le=5_000_000
@@ -85,6 +87,14 @@ class FirmsConfig(BaseModel):
     )
     unit_cost: PositiveNormal = P(
         PositiveNormal(), "production unit cost of an SME", unit="CU/unit"
+    )
+    unit_cost_floor: float = P(
+        0.05,
+        "draws of unit cost are truncated below at this share of the mean",
+        unit="share of mean",
+        seed="choice",
+        gt=0,
+        le=1,
     )
     leader_cost_advantage: float = P(
         0.1, "relative unit-cost advantage of leaders (scale)", seed="000", ge=0, lt=1

@@ -36,6 +36,13 @@ class DemandConfig(BaseModel):
         ge=0,
         le=1e6,
     )
+    market_size_floor: float = P(
+        0.05,
+        "a market's size never falls below this share of last period's size (bounds a shock)",
+        seed="choice",
+        gt=0,
+        le=1,
+    )
 
 
 class PricingConfig(BaseModel):
@@ -147,6 +154,15 @@ class StocksConfig(BaseModel):
         0.5, "share of the regional brand lost per unit share of cheating output", ge=0, le=1
     )
     quality_obsolescence: float = P(0.01, "quality lost per period without development", ge=0, le=1)
+    pooled_development_cap: int = P(
+        5,
+        "at most this many contributors' projects count towards pooled development success: "
+        "P(success) = 1 − (1 − success)^min(contributors, cap)",
+        unit="projects",
+        seed="choice",
+        ge=1,
+        le=1000,
+    )
     channel_decay: float = P(0.02, "share of added channel capacity lost per period", ge=0, le=1)
 
 
@@ -176,6 +192,15 @@ class DemographyConfig(BaseModel):
         3.0, "slots reserved for entrants, as a multiple of the initial firm count", ge=1, le=20
     )
     fixed_staff: float = P(0.3, "share of initial employees that are fixed staff", ge=0, le=1)
+    initial_utilisation: float = P(
+        0.6,
+        "capacity utilisation assumed for a firm's first period (its last-period output and "
+        "revenue, which size its marketing, and its starting cash)",
+        unit="share of capacity",
+        seed="choice",
+        gt=0,
+        le=1,
+    )
     affordability: float = P(
         0.12,
         "own marketing budget as a share of last period's revenue (functions run cheapest first)",

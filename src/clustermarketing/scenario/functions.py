@@ -63,6 +63,14 @@ class FunctionsConfig(BaseModel):
     """Parameters of the nine marketing functions (seed 000)."""
 
     model_config = STRICT
+    activity_scale: float = P(
+        1000.0,
+        "activity that makes one unit of a function's effect: rates are 1 − exp(−effect·x/scale), "
+        "promotion utility effect·ln(1 + x/scale)",
+        unit="activity",
+        seed="choice",
+        gt=0,
+    )
     market_research: FunctionParams = P(
         _f(fixed_cost=400, variable_cost=0.1, intensity=0.5, effect=1.0), "market research"
     )

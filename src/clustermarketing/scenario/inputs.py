@@ -6,9 +6,12 @@ data row below the header) and column, the value as written in the file and what
 
 Firms CSV columns: ``employees`` (> 0), ``unit_cost`` (> 0, CU/unit), ``quality`` (index),
 ``segment`` (a segment *name* of the scenario), ``market_orientation`` and ``growth_propensity``
-(in [0, 1]), ``leader`` (0 or 1); optional ``cash`` (CU) and ``access_<market>`` (0 or 1: whether
-the firm starts with its own access to that market) for markets of the scenario. Any other column
-is rejected, so that a misspelt market (``access_mars``) is not silently ignored.
+(in [0, 1]), ``leader`` (0 or 1); optional ``cash`` (CU), ``id`` (an identifier, unique; the engine
+does not read it) and per market of the scenario ``access_<market>`` (0 or 1: whether the firm
+starts with its own access to that market), ``taste_<market>`` (the taste ξ that replaces the
+drawn one) and ``unit_cost_<market>`` (the firm's full marginal cost of a unit sold there) — the
+last two come from calibration and may be blank (= not given). Any other column is rejected, so
+that a misspelt market (``access_mars``) or column is not silently ignored.
 
 Edge list columns: ``source``, ``target`` (firm rows, 0-based), ``kind`` (``strong`` or
 ``weak``). Ties are undirected: ``0,1`` and ``1,0`` are the same tie, and a pair listed as both
@@ -36,8 +39,15 @@ FIRM_COLUMNS = (
     "growth_propensity",
     "leader",
 )
-OPTIONAL_FIRM_COLUMNS = ("cash",)
 EDGE_COLUMNS = ("source", "target", "kind")
+#: Optional per-market columns, ``<prefix><market name>``: channel access (0/1), the taste ξ_im
+#: that replaces the drawn one, and the firm's full marginal cost of a unit sold in that market.
+#: ``taste_`` and ``unit_cost_`` come from calibration (``calibrate demand --scenario-out``); a
+#: blank cell means "not given": ξ is drawn as usual, the cost is unit_cost (+ distribution).
+MARKET_PREFIXES = ("access_", "taste_", "unit_cost_")
+#: Optional columns besides the per-market ones: initial cash and an identifier (``id``, used to
+#: match calibrated firms with data rows; the engine does not read it).
+OPTIONAL_COLUMNS = ("cash", "id")
 
 #: numeric column → (lower bound, upper bound, is the lower bound strict)
 _FIRM_CHECKS: dict[str, tuple[float | None, float | None, bool]] = {
@@ -110,16 +120,24 @@ def _expected(lo: float | None, hi: float | None, strict: bool) -> str:
 
 
 def _check_numeric(
-    df: pd.DataFrame, col: str, lo: float | None, hi: float | None, strict: bool, field: str
+    df: pd.DataFrame,
+    col: str,
+    lo: float | None,
+    hi: float | None,
+    strict: bool,
+    field: str,
+    blank_ok: bool = False,
 ) -> None:
-    """Every cell of ``col`` is a finite number within the bounds, else one ScenarioError."""
+    """Every cell of ``col`` is a finite number within the bounds (or blank, where allowed),
+    else one ScenarioError naming row, column, value and expectation."""
     raw = df[col]
     vals = pd.to_numeric(raw, errors="coerce")
-    row = _first_bad(vals.isna() | ~np.isfinite(vals.fillna(0.0)))
+    missing = vals.isna() & ~(raw.isna() & blank_ok)
+    row = _first_bad(missing | ~np.isfinite(vals.fillna(0.0)))
     if row is not None:
         raise ScenarioError(
             f"{field} row {row + 1}, column {col!r}: got {show(raw.iloc[row])}; "
-            f"expected {_expected(lo, hi, strict)}"
+            f"expected {_expected(lo, hi, strict)}{' or blank' if blank_ok else ''}"
         )
     bad = pd.Series(False, index=vals.index)
     if lo is not None:
@@ -145,29 +163,41 @@ def read_firms_csv(path: Path, scenario: Scenario) -> pd.DataFrame:
             f"expected columns {', '.join(FIRM_COLUMNS)}{_delimiter_hint(df)}"
         )
     markets = [m.name for m in scenario.markets]
-    access = {f"access_{m}" for m in markets}
-    for col in df.columns:
-        name = str(col)
-        if name in FIRM_COLUMNS or name in OPTIONAL_FIRM_COLUMNS or name in access:
+    per_market: dict[str, str] = {}  # column → its prefix
+    for col in map(str, df.columns):
+        if col in FIRM_COLUMNS or col in OPTIONAL_COLUMNS:
             continue
-        if name.startswith("access_"):
+        prefix = next((p for p in MARKET_PREFIXES if col.startswith(p)), None)
+        if prefix is None:
             raise ScenarioError(
-                f"{field}: column {name!r} in {str(path)!r} names no market of the scenario; "
-                f"expected access_<market> for one of {', '.join(markets)}"
+                f"{field}: unknown column {col!r} in {str(path)!r}; expected "
+                f"{', '.join(FIRM_COLUMNS)}, optionally {', '.join(OPTIONAL_COLUMNS)} and "
+                f"{', '.join(p + '<market>' for p in MARKET_PREFIXES)}"
             )
-        raise ScenarioError(
-            f"{field}: unknown column {name!r} in {str(path)!r}; expected "
-            f"{', '.join(FIRM_COLUMNS)}, optionally cash and access_<market> "
-            f"({', '.join(sorted(access))})"
-        )
+        if col.removeprefix(prefix) not in markets:
+            raise ScenarioError(
+                f"{field}: column {col!r} names no market of the scenario (in {str(path)!r}); "
+                f"expected {prefix}<market> for one of {', '.join(markets)}"
+            )
+        per_market[col] = prefix
     if df.empty:
         raise ScenarioError(f"{field}: {str(path)!r} has no firms; expected at least one row")
     for col, (lo, hi, strict) in _FIRM_CHECKS.items():
         if col in df.columns:
             _check_numeric(df, col, lo, hi, strict, field)
-    for col in sorted(access & set(map(str, df.columns))):
+    access = sorted(c for c, p in per_market.items() if p == "access_")
+    for col in access:
         _check_numeric(df, col, 0, 1, False, field)
-    for col in ("leader", *sorted(access & set(map(str, df.columns)))):
+    for col in sorted(c for c, p in per_market.items() if p != "access_"):
+        _check_numeric(df, col, -1e12, 1e12, False, field, blank_ok=True)
+    if "id" in df.columns:
+        row = _first_bad(df["id"].astype(str).duplicated())
+        if row is not None:
+            raise ScenarioError(
+                f"{field} row {row + 1}, column 'id': {show(df['id'].iloc[row])} repeats an "
+                "earlier row; expected one row per firm"
+            )
+    for col in ("leader", *access):
         vals = pd.to_numeric(df[col])
         row = _first_bad(~vals.isin([0, 1]))
         if row is not None:

@@ -11,6 +11,11 @@ concepts are module-level functions that take the game (the class methods delega
   :func:`is_balanced`;
 * classic games (bankruptcy, airport, weighted voting, glove) with closed forms and power
   indices;
+* cooperation restricted by structure: :func:`myerson` (communication graph; exact by graph
+  components, :func:`myerson_sampled` beyond) and :func:`graph_restricted_game`, :func:`owen`
+  (a priori unions; :func:`owen_sampled` for large unions) with :func:`quotient_game`, :func:`aumann_dreze` (coalition structure);
+* :func:`tau_value` (Tijs) with :func:`utopia_payoffs`, :func:`minimal_rights`,
+  :func:`is_quasi_balanced`;
 * :func:`allocate` with the registry :data:`ALLOCATION_RULES` used by the simulation's
   function–interest mechanism;
 * :func:`load_game` for YAML/CSV game files.
@@ -39,6 +44,12 @@ from clustermarketing.games.cooperative.core import (
     is_core_empty,
     least_core,
 )
+from clustermarketing.games.cooperative.graph_values import (
+    edges_from_adjacency,
+    graph_restricted_game,
+    myerson,
+    myerson_sampled,
+)
 from clustermarketing.games.cooperative.io import GameFileError, load_game, parse_game
 from clustermarketing.games.cooperative.nucleolus import nucleolus, prenucleolus
 from clustermarketing.games.cooperative.properties import (
@@ -52,7 +63,20 @@ from clustermarketing.games.cooperative.shapley import (
     shapley,
     shapley_sampled,
 )
+from clustermarketing.games.cooperative.tau import (
+    NotQuasiBalancedError,
+    is_quasi_balanced,
+    minimal_rights,
+    tau_value,
+    utopia_payoffs,
+)
 from clustermarketing.games.cooperative.tu import TUGame
+from clustermarketing.games.cooperative.unions import (
+    aumann_dreze,
+    owen,
+    owen_sampled,
+    quotient_game,
+)
 from clustermarketing.games.cooperative.voting import (
     banzhaf_index,
     shapley_shubik_index,
@@ -66,31 +90,44 @@ __all__ = [
     "CoreCheck",
     "GameFileError",
     "LeastCore",
+    "NotQuasiBalancedError",
     "ShapleyEstimate",
     "TUGame",
     "airport_game",
     "airport_shapley",
     "allocate",
+    "aumann_dreze",
     "bankruptcy_game",
     "bankruptcy_rule",
     "banzhaf",
     "banzhaf_index",
     "core_contains",
+    "edges_from_adjacency",
     "excesses",
     "glove_game",
+    "graph_restricted_game",
     "is_balanced",
     "is_convex",
     "is_core_empty",
     "is_monotone",
+    "is_quasi_balanced",
     "is_superadditive",
     "least_core",
     "load_game",
+    "minimal_rights",
+    "myerson",
+    "myerson_sampled",
     "nucleolus",
+    "owen",
+    "owen_sampled",
     "parse_game",
     "prenucleolus",
+    "quotient_game",
     "register_rule",
     "shapley",
     "shapley_sampled",
     "shapley_shubik_index",
+    "tau_value",
+    "utopia_payoffs",
     "weighted_voting_game",
 ]

@@ -27,7 +27,13 @@ from scipy.special import gammaln
 
 from clustermarketing.games.cooperative.tu import TUGame, popcount
 
-__all__ = ["ShapleyEstimate", "shapley", "shapley_sampled", "shapley_weights"]
+__all__ = [
+    "ShapleyEstimate",
+    "sampled_value",
+    "shapley",
+    "shapley_sampled",
+    "shapley_weights",
+]
 
 SeedLike = int | np.random.SeedSequence | np.random.Generator | None
 
@@ -153,6 +159,30 @@ def shapley_sampled(
         ``(values, stderr)``, both arrays of shape ``(n,)``.
     """
     f, n = _as_batch_function(game_or_function, n)
+    return sampled_value(f, n, samples=samples, seed=seed, method=method)
+
+
+def sampled_value(
+    f: Callable[[np.ndarray], np.ndarray],
+    n: int,
+    samples: int = 1000,
+    seed: SeedLike = None,
+    method: str = "antithetic",
+    marginals: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> ShapleyEstimate:
+    """The sampling engine of :func:`shapley_sampled` (see there for the methods).
+
+    ``marginals(ranks)`` returns, for each row of ``ranks`` (the position of every player in one
+    order), every player's marginal contribution in that order; by default all prefixes are
+    evaluated with ``f``. A value with a cheaper incremental form (the Myerson value, see
+    :func:`~.graph_values.myerson_sampled`) passes its own; ``f`` is then only evaluated on the
+    ``2n + 1`` coalitions of the control variates and the grand coalition.
+    """
+    if marginals is None:
+
+        def marginals(ranks: np.ndarray) -> np.ndarray:
+            return _permutation_batch(f, ranks, n)
+
     if method not in {"plain", "antithetic", "stratified"}:
         raise ValueError(f"method must be 'plain', 'antithetic' or 'stratified', got {method!r}")
     if n == 0:
@@ -181,7 +211,7 @@ def shapley_sampled(
             ranks = np.concatenate([base_rank, n - 1 - base_rank], axis=1).reshape(2 * b, n)
         else:
             ranks = ((base_rank[:, None, :] + offsets[None, :, None]) % n).reshape(b * unit, n)
-        marg = _permutation_batch(f, ranks, n)
+        marg = marginals(ranks)
         if method != "plain":
             marg = marg - (ranks == 0) * first - (ranks == n - 1) * last + ends
         marg = marg.reshape(b, unit, n)

@@ -259,6 +259,30 @@ class TUGame:
 
         return banzhaf(self, normalized=normalized)
 
+    def myerson(self, edges: Iterable[Sequence[Any]]) -> np.ndarray:
+        """Myerson value for a communication graph, see :func:`~.graph_values.myerson`."""
+        from clustermarketing.games.cooperative.graph_values import myerson
+
+        return myerson(self, edges)
+
+    def owen(self, unions: Iterable[Iterable[Any]]) -> np.ndarray:
+        """Owen value for a priori unions, see :func:`~.unions.owen`."""
+        from clustermarketing.games.cooperative.unions import owen
+
+        return owen(self, unions)
+
+    def aumann_dreze(self, blocks: Iterable[Iterable[Any]]) -> np.ndarray:
+        """Aumann–Drèze value for a coalition structure, see :func:`~.unions.aumann_dreze`."""
+        from clustermarketing.games.cooperative.unions import aumann_dreze
+
+        return aumann_dreze(self, blocks)
+
+    def tau_value(self) -> np.ndarray:
+        """τ value (Tijs 1981), see :func:`~.tau.tau_value`."""
+        from clustermarketing.games.cooperative.tau import tau_value
+
+        return tau_value(self)
+
     def nucleolus(self) -> np.ndarray:
         """Nucleolus, see :func:`~clustermarketing.games.cooperative.nucleolus.nucleolus`."""
         from clustermarketing.games.cooperative.nucleolus import nucleolus
