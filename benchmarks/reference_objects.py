@@ -422,7 +422,9 @@ class ReferenceModel:
         self.random = random.Random(seed)
         self.coop = model.cooperative
         self.k_signals = sc.diffusion.max_signals
-        self.fa = {k: [float(x) for x in v] for k, v in function_arrays(sc.functions).items()}
+        arrays = function_arrays(sc.functions)
+        self.scale = float(arrays.pop("scale"))
+        self.fa = {k: [float(x) for x in v] for k, v in arrays.items()}
         self.f_order = [int(j) for j in np.argsort(self.fa["fixed"], kind="stable")]
         self.pooled = [False] * len(F_INDEX)
         if self.coop:
