@@ -61,9 +61,6 @@ class StructureConfig(BaseModel):
     chain_unit_capacity: float = P(
         2.0, "activity a chain unit can process per unit of its members' capacity", ge=0, le=1000
     )
-    fail_period: int = P(
-        -1, "period at which a node fails (-1 = never)", unit="period", ge=-1, le=10_000
-    )
     coordination_floor: float = P(
         0.5,
         "share of the coordination cost that trust cannot remove: cost per link × "
@@ -71,6 +68,9 @@ class StructureConfig(BaseModel):
         seed="choice",
         ge=0,
         le=1,
+    )
+    fail_period: int = P(
+        -1, "period at which a node fails (-1 = never)", unit="period", ge=-1, le=10_000
     )
     fail_node: Literal["hub", "random"] = P(
         "hub", "which node fails: the centre or a random member"
