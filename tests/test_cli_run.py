@@ -85,7 +85,7 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 def test_run_passes_options(fake_engine: list[dict[str, Any]]) -> None:
     args = [
         "run", "footwear", "--model", "share_marketing_channel", "--seed", "7",
-        "--replicates", "3", "--periods", "5", "--pricing", "cartel", "--firm-panel",
+        "--replicates", "4", "--periods", "5", "--pricing", "cartel", "--firm-panel",
         "--set", "firms.count=90", "--format", "json",
     ]  # fmt: skip
     result = runner.invoke(app, args)
@@ -93,7 +93,7 @@ def test_run_passes_options(fake_engine: list[dict[str, Any]]) -> None:
     (call,) = fake_engine
     assert call["scenario"].firms.count == 90
     assert (call["model"], call["seed"], call["replicates"], call["periods"]) == (
-        "share_marketing_channel", 7, 3, 5,
+        "share_marketing_channel", 7, 4, 5,
     )  # fmt: skip
     assert call["pricing"] == "cartel" and call["firm_panel"] is True
     assert call["progress"] is None  # stderr is not a terminal and the run is short
@@ -116,6 +116,10 @@ def test_json_is_one_strict_object(fake_engine: list[dict[str, Any]]) -> None:
     assert set(data) >= REQUIRED_KEYS
     assert data["metrics"]["output"]["model"]["ci_high"] is None  # NaN written as null
     assert result.stdout == json.dumps(data, sort_keys=True) + "\n"
+    assert data["units"]["output"] == "units/period"
+    prov = data["provenance"]
+    assert prov["version"] == clustermarketing.__version__ and prov["command"] == "run"
+    assert prov["scenario"]["name"] == "optoelectronics" and prov["seed"] == 2026
 
 
 def test_csv_format(fake_engine: list[dict[str, Any]]) -> None:
@@ -123,6 +127,7 @@ def test_csv_format(fake_engine: list[dict[str, Any]]) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["metric"] for r in rows] == ["output", "trust"]
+    assert rows[0]["unit"] == "units/period"
     assert float(rows[0]["model_mean"]) == 2.5 and rows[0]["model_ci_high"] == ""
     assert rows[1]["baseline_mean"] == ""
 
@@ -133,6 +138,7 @@ def test_table_format(fake_engine: list[dict[str, Any]]) -> None:
     out = result.stdout
     assert "collective_mark" in out and "baseline" in out and "difference" in out
     assert "output" in out and "2.5" in out and "[1, -]" in out
+    assert "units/period" in out and "- = undefined" in out
 
 
 def test_out_writes_files(fake_engine: list[dict[str, Any]], tmp_path: Path) -> None:
@@ -152,7 +158,7 @@ def test_progress_lines_for_long_runs(
     monkeypatch.setattr(cli_main, "LONG_RUN_WORK", 1)
     result = runner.invoke(app, ["run", "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert "progress: 4/4 arm-periods" in result.stderr
+    assert "progress: 4/4 arm-periods (100%)" in result.stderr
     json.loads(result.stdout)
     quiet = runner.invoke(app, ["run", "--format", "json", "--no-progress"])
     assert quiet.stderr == ""
@@ -192,6 +198,22 @@ def test_e2e_firm_panel_and_table(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "firms.parquet").exists()
     assert "collective_mark" in result.stdout
+    firms = pd.read_parquet(tmp_path / "firms.parquet")
+    assert firms["period"].dtype == "int64"
+    assert set(firms["segment"]) <= {"leather_shoes", "sports_shoes"}  # names, not codes
+    cluster = pd.read_parquet(tmp_path / "cluster.parquet")
+    assert cluster["period"].dtype == "int64" and cluster["replicate"].dtype == "int64"
+    assert sorted(cluster["period"].unique()) == [0, 1, 2]
+
+
+def test_e2e_progress_counts_periods(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli_main, "LONG_RUN_WORK", 1)
+    result = runner.invoke(app, [*E2E, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    lines = [x for x in result.stderr.splitlines() if x.startswith("progress:")]
+    # 2 replicates × 2 arms × 3 periods = 12 periods, reported every period or 10%
+    assert lines[-1] == "progress: 12/12 arm-periods (100%)"
+    assert len(lines) >= 6
 
 
 def test_out_is_a_file(fake_engine: list[dict[str, Any]], tmp_path: Path) -> None:
@@ -199,5 +221,82 @@ def test_out_is_a_file(fake_engine: list[dict[str, Any]], tmp_path: Path) -> Non
     target.write_text("x")
     result = runner.invoke(app, ["run", "--out", str(target)])
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: ") and "taken" in result.stderr
+    assert result.stderr.startswith("error: --out: ") and "taken" in result.stderr
+    assert "is a file" in result.stderr
     assert "Traceback" not in result.output
+    assert fake_engine == []  # refused before simulating
+
+
+def test_out_under_a_file(fake_engine: list[dict[str, Any]], tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("x")
+    result = runner.invoke(app, ["run", "--out", str(tmp_path / "f" / "sub")])
+    assert result.exit_code == 2 and result.stderr.startswith("error: --out: ")
+    assert fake_engine == []
+
+
+def test_out_non_empty_dir_needs_force(fake_engine: list[dict[str, Any]], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "firms.parquet").write_text("from an earlier, different scenario")
+    (out / "notes.txt").write_text("mine")
+    result = runner.invoke(app, ["run", "--out", str(out)])
+    assert result.exit_code == 2 and fake_engine == []
+    assert "not empty" in result.stderr and "--force" in result.stderr
+    forced = runner.invoke(app, ["run", "--out", str(out), "--force", "--format", "json"])
+    assert forced.exit_code == 0, forced.output
+    # the run's files are replaced (no stale panel), everything else is kept
+    assert sorted(p.name for p in out.iterdir()) == ["cluster.parquet", "notes.txt", "summary.json"]
+    assert (out / "notes.txt").read_text() == "mine"
+    from clustermarketing.io import read_provenance
+
+    prov = read_provenance(out / "cluster.parquet")
+    assert prov is not None and prov["options"]["force"] is True
+    assert prov == json.loads((out / "summary.json").read_text())["provenance"]
+
+
+def test_out_empty_dir_is_fine(fake_engine: list[dict[str, Any]], tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_few_replicates_warn(fake_engine: list[dict[str, Any]]) -> None:
+    result = runner.invoke(app, ["run", "--replicates", "2", "--format", "json"])
+    assert result.exit_code == 0
+    assert result.stderr.startswith("warning: 2 replicates") and "12.7" in result.stderr
+    one = runner.invoke(app, ["run", "--replicates", "1", "--format", "json"])
+    assert "no confidence intervals" in one.stderr
+    many = runner.invoke(app, ["run", "--replicates", "4", "--format", "json"])
+    assert many.stderr == ""
+
+
+def test_provenance_records_overrides_and_options(fake_engine: list[dict[str, Any]]) -> None:
+    args = ["run", "footwear", "-s", "firms.count=90", "--seed", "5", "--format", "json"]
+    data = json.loads(runner.invoke(app, args).stdout)
+    prov = data["provenance"]
+    assert prov["overrides"] == ["firms.count=90"] and prov["source"] == "footwear"
+    assert prov["seed"] == 5 and prov["options"]["seed"] == 5
+    assert prov["scenario"]["firms"]["count"] == 90
+    assert prov["options"]["model"] == "collective_mark"
+    assert set(prov["environment"]) >= {"python", "numpy"}
+
+
+def test_provenance_hashes_input_files(fake_engine: list[dict[str, Any]], tmp_path: Path) -> None:
+    import hashlib
+
+    (tmp_path / "firms.csv").write_text(
+        "employees,unit_cost,quality,segment,market_orientation,growth_propensity,leader\n"
+        "10,9,1,main,0.5,0.5,0\n20,8,1.1,main,0.6,0.4,1\n"
+    )
+    scen = tmp_path / "s.yaml"
+    scen.write_text("firms: {source: csv, csv: firms.csv}\n")
+    data = json.loads(runner.invoke(app, ["run", str(scen), "--format", "json"]).stdout)
+    inputs = data["provenance"]["inputs"]
+    digest = hashlib.sha256((tmp_path / "firms.csv").read_bytes()).hexdigest()
+    assert inputs["firms.csv"]["sha256"] == digest
+    assert inputs["scenario"]["path"] == str(scen.absolute())
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout == f"clustermarketing {clustermarketing.__version__}\n"

@@ -36,7 +36,7 @@ def test_summary_shape(comparison: cm.Comparison) -> None:
         for metric in METRICS:
             leaf = s["models"][name]["metrics"][metric]
             assert set(leaf) == {"model", "baseline", "difference"}
-            assert set(leaf["difference"]) == {"mean", "ci_low", "ci_high"}
+            assert set(leaf["difference"]) == {"mean", "ci_low", "ci_high", "ci_clipped"}
     json.loads(comparison.to_json())
 
 

@@ -186,7 +186,7 @@ def test_same_seed_same_bytes_and_different_seed_differs() -> None:
         "time_to_90pct_awareness",
     ):
         assert set(d["metrics"][name]) == {"model", "baseline", "difference"}
-        assert set(d["metrics"][name]["model"]) == {"mean", "ci_low", "ci_high"}
+        assert set(d["metrics"][name]["model"]) == {"mean", "ci_low", "ci_high", "ci_clipped"}
 
 
 def test_model_and_baseline_share_the_cluster() -> None:

@@ -75,15 +75,15 @@ def test_interrupted_write_leaves_no_partial_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_on: str
 ) -> None:
     """Simulate a crash while writing one file: no final-named partial file, no summary.json."""
-    real_to_parquet = pd.DataFrame.to_parquet
+    real_write_parquet = cmio._write_parquet
     real_write_text = cmio.atomic_write_text
 
-    def flaky_to_parquet(self: pd.DataFrame, path: Path, *a: object, **k: object) -> None:
-        is_firms = "firm" in self.columns
+    def flaky_write_parquet(df: pd.DataFrame, path: Path, *a: object) -> None:
+        is_firms = "firm" in df.columns
         if fail_on == ("firms" if is_firms else "cluster"):
             Path(path).write_bytes(b"PAR1 partial")  # half a file, then the crash
             raise KeyboardInterrupt
-        real_to_parquet(self, path, *a, **k)
+        real_write_parquet(df, path, *a)
 
     def flaky_write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
         def half(tmp: Path) -> None:
@@ -94,7 +94,7 @@ def test_interrupted_write_leaves_no_partial_files(
             return cmio.atomic_write_with(path, half)
         return real_write_text(path, text, encoding)
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", flaky_to_parquet)
+    monkeypatch.setattr(cmio, "_write_parquet", flaky_write_parquet)
     monkeypatch.setattr(cmio, "atomic_write_text", flaky_write_text)
     out = tmp_path / "out"
     out.mkdir()

@@ -15,9 +15,9 @@ import clustermarketing as cm
 
 # example/model (120 firms, 8 periods, 2 replicates, seed 11) -> sha256 of the summary JSON
 RUNS = {
-    "footwear/collective_mark": "8399048189776a8285db9bfd2db692e88ad3ff4676810ac3ffe63e62742e1621",
-    "optoelectronics/exhibition_promotion": "0f776e908ed861a225985d013da49a9ee6ab12dd03a0970fbd1be34c5b8c146a",
-    "footwear/share_marketing_channel": "720a2ba414e6491e6465c118091c21dc13c84fd29f07a7e5405593e57d209c33",
+    "footwear/collective_mark": "cdb6c11eff4cdfb925b6cf59865635a9754c3a4c62ee04d17e7c32dc26ffe326",
+    "optoelectronics/exhibition_promotion": "df8900551a93321ba9dadc5ae87838cb76dcedcf866e4ff9369291644abe2593",
+    "footwear/share_marketing_channel": "091307f12308ccc48d9d6bb54554b1fd5ec329467723ffb4b15344474050d04f",
 }
 
 

@@ -35,7 +35,7 @@ def test_template_lists_every_field_with_comment() -> None:
     lines = text.splitlines()
     i = lines.index("  count: 200")
     assert lines[i - 1].startswith("  # number of firms at t=0")
-    assert "unit: firms" in lines[i - 1] and "range: [1, 5000000]" in lines[i - 1]
+    assert "unit: firms" in lines[i - 1] and "range: [1, 5e6]" in lines[i - 1]
     assert "range: [0, 1)" in text  # leader_cost_advantage: ge=0, lt=1
     assert "seed: 003" in text
     # the model section lists every ModelConfig field, commented out
@@ -56,7 +56,7 @@ def test_walk_uses_parent_defaults() -> None:
     docs = {d.path: d for d in walk(Scenario.model_json_schema())}
     assert docs["firms.leader_employees.median"].default == 1500.0
     assert docs["firms.leader_employees.median"].unit == "persons"
-    assert docs["markets[].size"].range == "> 0"
+    assert docs["markets[].size"].range == "(0, 1e10]"
     assert docs["functions.product_development.success"].default == 0.3
 
 

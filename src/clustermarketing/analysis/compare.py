@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from clustermarketing.analysis.stats import mean_ci
+from clustermarketing.analysis.stats import comparison_cis
 from clustermarketing.engine.metrics import METRICS, replicate_values
 from clustermarketing.engine.runner import ArmRun, group_profits, run_arm
 from clustermarketing.models import PRESETS
@@ -311,11 +311,7 @@ def compare(
         metrics = {}
         for metric in METRICS:
             a, b = mv[metric].to_numpy(float), bv[metric].to_numpy(float)
-            metrics[metric] = {
-                "model": mean_ci(a),
-                "baseline": mean_ci(b),
-                "difference": mean_ci(a - b),
-            }
+            metrics[metric] = comparison_cis(metric, a, b)
         summary_models[name] = {"metrics": metrics}
     summary = _clean(
         {
@@ -405,11 +401,7 @@ def simulate(
     for metric in METRICS:
         mv = np.array([v[metric] for v in per_arm["model"]])
         bv = np.array([v[metric] for v in per_arm["baseline"]])
-        metrics[metric] = {
-            "model": mean_ci(mv),
-            "baseline": mean_ci(bv),
-            "difference": mean_ci(mv - bv),
-        }
+        metrics[metric] = comparison_cis(metric, mv, bv)
     cluster = pd.concat(tables, ignore_index=True)
     summary = _clean(
         {

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from clustermarketing.cli.main import SetOption, fail, load, user_errors
 from clustermarketing.cli.output import print_table
+from clustermarketing.units import unit_of
 
 #: metrics shown by default (every metric is in the JSON)
 KEY_METRICS = (
@@ -84,7 +85,7 @@ def comparison_table(summary: dict[str, Any], metrics: list[str], sort: str | No
     )
     table.add_column("model", style="bold")
     for m in metrics:
-        table.add_column(m, justify="right")
+        table.add_column(Text(f"{m}\n[{unit_of(m)}]"), justify="right")
     for name in names:
         cells: list[Text | str] = [name]
         for m in metrics:
@@ -104,10 +105,10 @@ def comparison_csv(summary: dict[str, Any]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     arms = ("model", "baseline", "difference")
     stats = ("mean", "ci_low", "ci_high")
-    w.writerow(["model", "metric", *(f"{a}_{s}" for a in arms for s in stats)])
+    w.writerow(["model", "metric", "unit", *(f"{a}_{s}" for a in arms for s in stats)])
     for name, body in summary["models"].items():
         for metric, leaf in body["metrics"].items():
-            row: list[Any] = [name, metric]
+            row: list[Any] = [name, metric, unit_of(metric)]
             for a in arms:
                 for s in stats:
                     v = leaf[a][s]
@@ -116,11 +117,24 @@ def comparison_csv(summary: dict[str, Any]) -> str:
     return buf.getvalue()
 
 
+#: The files ``compare --out DIR`` writes (``--force`` replaces these, keeps the rest).
+COMPARE_FILES = (
+    "cluster.parquet",
+    "baseline_groups.parquet",
+    "replicates.parquet",
+    "firms.parquet",
+    "summary.json",
+)
+
+
 def _check_out(out: Path, force: bool) -> None:
-    if out.exists() and not out.is_dir():
-        fail(f"--out {out}: is a file; expected a directory (new or empty)")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        fail(f"--out {out}: directory is not empty; use --force to replace its results")
+    from clustermarketing.errors import ClusterMarketingError
+    from clustermarketing.io import check_output_dir
+
+    try:
+        check_output_dir(out, force, owned=COMPARE_FILES)
+    except ClusterMarketingError as e:
+        fail(f"--out: {e}")
 
 
 def compare_command(
@@ -215,6 +229,23 @@ def compare_command(
             progress=cb,
             firm_panel=firm_panel,
         )
+    from clustermarketing.cli.main import add_units_and_provenance, make_provenance
+
+    options = {
+        "models": names,
+        "replicates": reps,
+        "periods": steps,
+        "seed": seed if seed is not None else sc.seed,
+        "sort": sort,
+        "metrics": shown,
+        "format": fmt.value,
+        "out": str(out.absolute()) if out is not None else None,
+        "force": force,
+        "firm_panel": firm_panel,
+        "workers": workers,
+    }
+    prov = make_provenance("compare", options, scenario, sc, set_ or (), options["seed"])
+    add_units_and_provenance(res.summary, prov)
     if out is not None:
         from clustermarketing.io import write_tables
 
@@ -226,7 +257,7 @@ def compare_command(
         if res.firms is not None:
             tables["firms.parquet"] = res.firms
         with user_errors():
-            written = write_tables(out, tables, res.summary)
+            written = write_tables(out, tables, res.summary, owned=COMPARE_FILES)
         print(f"wrote {', '.join(p.name for p in written)} to {out}", file=sys.stderr)
     if fmt is Format.json:
         from clustermarketing.io import summary_json

@@ -1,14 +1,18 @@
 """The ``clustermarketing`` command (Typer).
 
-User errors — a bad scenario, override, option value or input file — print one message to
-stderr prefixed ``error:`` and exit with code 2, never a traceback. Machine-readable output
-(``run --format json|csv``) is the only thing written to stdout; progress goes to stderr.
+User errors — a bad scenario, override, option value, input file or output target — print one
+message to stderr prefixed ``error:`` and exit with code 2, never a traceback; output targets are
+checked before any work starts. Warnings (an empty scenario file, too few replicates, a long run)
+print one ``warning:`` line on stderr. Machine-readable output (``run --format json|csv``) is
+the only thing written to stdout; progress goes to stderr. Every JSON output carries a
+``provenance`` record (:func:`clustermarketing.io.provenance`) and a ``units`` map.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -27,8 +31,13 @@ EXIT_USAGE = 2
 
 
 def print_error(message: str) -> None:
-    """Print ``error: message`` to stderr; continuation lines are indented under it."""
-    first, *rest = str(message).strip().splitlines() or [""]
+    """Print ``error: message`` to stderr; continuation lines are indented under it.
+
+    Pydantic's ``Value error,`` prefixes (from a validator's message passed on) are dropped.
+    """
+    from clustermarketing.scenario.load import clean_message
+
+    first, *rest = clean_message(str(message)).strip().splitlines() or [""]
     text = "\n".join([f"error: {first}", *(f"  {line}" for line in rest)])
     print(text, file=sys.stderr, flush=True)
 
@@ -37,6 +46,28 @@ def fail(message: str) -> NoReturn:
     """Report a user error and exit with code 2."""
     print_error(message)
     raise typer.Exit(EXIT_USAGE)
+
+
+def warn(message: str) -> None:
+    """Print ``warning: message`` to stderr; continuation lines are indented under it."""
+    first, *rest = str(message).strip().splitlines() or [""]
+    text = "\n".join([f"warning: {first}", *(f"  {line}" for line in rest)])
+    print(text, file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def reported_warnings() -> Iterator[None]:
+    """Print the warnings raised inside (e.g. a ScenarioWarning) as ``warning:`` lines."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            seen: set[str] = set()
+            for w in caught:
+                if issubclass(w.category, UserWarning) and str(w.message) not in seen:
+                    seen.add(str(w.message))
+                    warn(str(w.message))
 
 
 class _Group(TyperGroup):
@@ -84,6 +115,26 @@ stdout = Console(soft_wrap=False)
 stderr = Console(stderr=True)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from clustermarketing import __version__
+
+        typer.echo(f"clustermarketing {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Simulate cooperative marketing in industrial clusters."""
+
+
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     """Turn errors of user input (ValueError and subclasses, unusable paths) into exit code 2."""
@@ -105,8 +156,81 @@ def load(source: str, overrides: Sequence[str] = ()) -> Any:
     """Load and validate a scenario (path or example name) with ``--set`` overrides."""
     from clustermarketing.scenario import load_scenario
 
-    with user_errors():
+    with user_errors(), reported_warnings():
         return load_scenario(source, list(overrides))
+
+
+def scenario_inputs(source: str, scenario: Any) -> dict[str, Any]:
+    """The input files of a scenario, for provenance: the scenario file, firms CSV, edge list."""
+    from pathlib import Path as _Path
+
+    return {
+        "scenario": source if _Path(source).is_file() else None,
+        "firms.csv": scenario.firms.csv if scenario.firms.source == "csv" else None,
+        "ties.edgelist": scenario.ties.edgelist if scenario.ties.source == "edgelist" else None,
+    }
+
+
+def make_provenance(
+    command: str,
+    options: dict[str, Any],
+    source: str,
+    scenario: Any,
+    overrides: Sequence[str],
+    seed: int | None,
+) -> dict[str, Any]:
+    """The provenance record of an output of ``command`` (see :func:`clustermarketing.io.provenance`)."""
+    from clustermarketing.io import provenance
+
+    with user_errors():
+        return provenance(
+            command,
+            options,
+            source=source,
+            scenario=scenario.model_dump(mode="json"),
+            overrides=list(overrides),
+            seed=seed,
+            inputs=scenario_inputs(source, scenario),
+        )
+
+
+def check_out_dir(out: Path, force: bool) -> None:
+    """Fail (exit 2, naming ``--out``) unless ``out`` can take a run's files."""
+    from clustermarketing.io import check_output_dir
+
+    try:
+        check_output_dir(out, force)
+    except ClusterMarketingError as e:
+        fail(f"--out: {e}")
+
+
+def check_out_file(out: Path, force: bool, option: str = "--out") -> None:
+    """Fail (exit 2, naming the option) unless a file can be written at ``out``."""
+    from clustermarketing.io import check_output_file
+
+    try:
+        check_output_file(out, force)
+    except ClusterMarketingError as e:
+        fail(f"{option}: {e}")
+
+
+def warn_few_replicates(replicates: int) -> None:
+    """Warn when too few replicates make the 95% intervals (nearly) meaningless."""
+    from clustermarketing.analysis.stats import FEW_REPLICATES
+
+    if replicates == 1:
+        warn(
+            "1 replicate: no confidence intervals can be computed; use --replicates "
+            f"{2 * FEW_REPLICATES} or more to compare the model with the baseline"
+        )
+    elif replicates < FEW_REPLICATES:
+        from scipy import stats
+
+        t = stats.t.ppf(0.975, replicates - 1)
+        warn(
+            f"{replicates} replicates: the 95% intervals are very wide (t = {t:.1f} instead of "
+            f"about 2); use --replicates {2 * FEW_REPLICATES} or more before reading differences"
+        )
 
 
 def firm_count(scenario: Any) -> int:
@@ -134,14 +258,60 @@ SetOption = Annotated[
 def validate(
     file: Annotated[str, typer.Argument(help="Scenario YAML/JSON file or built-in example name.")],
     set_: SetOption = None,
+    estimate: Annotated[
+        bool,
+        typer.Option(
+            "--estimate/--no-estimate",
+            help="Measure small runs here to estimate the full run's time and memory.",
+        ),
+    ] = True,
 ) -> None:
-    """Check a scenario file (or example) and summarise it."""
+    """Check a scenario file (or example), summarise it and estimate the cost of running it."""
     scenario = load(file, set_ or ())
     preset = scenario.model.get("preset", "independent")
+    n = firm_count(scenario)
+    typer.echo(f"OK: {scenario.name} ({n} firms, model {preset}, {scenario.horizon} periods)")
+    size = n * scenario.horizon * scenario.replicates * 2
     typer.echo(
-        f"OK: {scenario.name} ({firm_count(scenario)} firms, model {preset}, "
-        f"{scenario.horizon} periods)"
+        f"run size: {n:,} firms × {scenario.horizon} periods × {scenario.replicates} replicates "
+        f"× 2 arms = {size:,} firm-periods"
     )
+    if scenario.replicates < 4:
+        warn_few_replicates(scenario.replicates)
+    if not estimate:
+        return
+    from clustermarketing.cli.estimate import (
+        LONG_SECONDS,
+        MEMORY_SHARE,
+        estimate_run,
+        format_bytes,
+        format_seconds,
+        physical_memory,
+    )
+
+    with user_errors():
+        est = estimate_run(scenario)
+    typer.echo(
+        f"estimate on this machine (rough): {format_seconds(est.seconds)} and "
+        f"{format_bytes(est.memory)} for `clustermarketing run` with one worker; "
+        f"--firm-panel adds {format_bytes(est.panel)}"
+    )
+    ram = physical_memory()
+    if est.seconds > LONG_SECONDS:
+        warn(
+            f"a long run (≈ {format_seconds(est.seconds)}): try it first with fewer periods, "
+            "replicates or firms, and use --workers to run replicates in parallel"
+        )
+    if ram is not None and est.memory > MEMORY_SHARE * ram:
+        warn(
+            f"≈ {format_bytes(est.memory)} of memory is more than {MEMORY_SHARE:.0%} of this "
+            f"machine's {format_bytes(ram)}; use fewer firms or replicates"
+        )
+
+
+#: The model of the template ``new`` writes when no example is given: a cooperative one, so that
+#: the first ``run`` compares something with the independent baseline.
+NEW_MODEL = "collective_mark"
 
 
 @app.command()
@@ -151,18 +321,32 @@ def new(
         str | None,
         typer.Option("--example", "-e", help="Start from this built-in example's values."),
     ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help=f"Marketing-model preset of the template (default: {NEW_MODEL}, or the "
+            "example's).",
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", "-f", help="Overwrite FILE.")] = False,
 ) -> None:
     """Write an annotated scenario template: every field, its value, meaning, unit and range."""
     from clustermarketing.io import atomic_write_text
     from clustermarketing.scenario.template import annotated_template
 
-    if file.is_dir():
-        fail(f"{file}: is a directory; expected a file name")
-    if file.exists() and not force:
-        fail(f"{file}: already exists; use --force to overwrite it")
+    check_out_file(file, force, "FILE")
+    if model is not None:
+        from clustermarketing.models import preset_settings
+
+        try:
+            preset_settings(model)  # unknown or planned: say so before writing anything
+        except ValueError as e:
+            fail(f"--model: {e}")
+    chosen = model if model is not None else (NEW_MODEL if example is None else None)
     with user_errors():
-        text = annotated_template(example)
+        text = annotated_template(example, chosen)
         atomic_write_text(file, text)
     typer.echo(f"Wrote {file}. Check it with: clustermarketing validate {file}")
 
@@ -234,6 +418,13 @@ def run(
             help="Write cluster.parquet, firms.parquet and summary.json to this directory."
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Let --out be a non-empty directory: replace the run's files in it, keep the rest.",
+        ),
+    ] = False,
     fmt: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="What to print on stdout.")
     ] = OutputFormat.table,
@@ -262,13 +453,29 @@ def run(
 
     sc = load(scenario, set_ or ())
     try:  # unknown or planned model, overrides that do not fit it: fail before running
-        sc.model_config_for(model)
+        m_cfg = sc.model_config_for(model)
     except ValueError as e:
         fail(f"--model: {e}" if model is not None else str(e))
+    if out is not None:  # before the simulation: an unusable target must cost nothing
+        check_out_dir(out, force)
     from clustermarketing import simulate
 
     reps = replicates or sc.replicates
     steps = periods or sc.horizon
+    warn_few_replicates(reps)
+    options = {
+        "model": m_cfg.preset,
+        "seed": seed if seed is not None else sc.seed,
+        "replicates": reps,
+        "periods": steps,
+        "pricing": pricing.value if pricing is not None else sc.pricing,
+        "out": str(out.absolute()) if out is not None else None,
+        "force": force,
+        "format": fmt.value,
+        "firm_panel": firm_panel,
+        "workers": workers,
+    }
+    prov = make_provenance("run", options, scenario, sc, set_ or (), options["seed"])
     # Errors raised by the engine are not wrapped: ClusterMarketingError is reported by the
     # group as a user error, anything else is a bug and keeps its traceback.
     with _progress_reporter(progress, work=reps * steps * firm_count(sc)) as callback:
@@ -283,6 +490,7 @@ def run(
             progress=callback,
             workers=workers,
         )
+    add_units_and_provenance(result.summary, prov)
     if out is not None:
         from clustermarketing.io import write_outputs
 
@@ -298,6 +506,17 @@ def run(
         print_table(summary_table(summary))
 
 
+def add_units_and_provenance(summary: dict[str, Any], prov: dict[str, Any]) -> None:
+    """Add the ``units`` map (metric → unit) and the ``provenance`` record to a run summary."""
+    from clustermarketing.units import unit_of
+
+    metrics = summary.get("metrics")
+    if metrics is None:  # a comparison: {"models": {name: {"metrics": ...}}}
+        metrics = next(iter(summary.get("models", {}).values()), {}).get("metrics", {})
+    summary["units"] = {name: unit_of(name) for name in metrics}
+    summary["provenance"] = prov
+
+
 #: Above this much work (replicates × periods × firms) a run counts as long: plain progress
 #: lines go to stderr even when it is not a terminal (e.g. in a batch job's log).
 LONG_RUN_WORK = 2_000_000
@@ -305,9 +524,17 @@ LONG_RUN_WORK = 2_000_000
 
 @contextlib.contextmanager
 def _progress_reporter(
-    enabled: bool | None, work: int
+    enabled: bool | None,
+    work: int,
+    unit: str = "arm-periods",
+    description: str = "simulating",
 ) -> Iterator[Callable[[int, int], None] | None]:
-    """A ``progress(done, total)`` callback writing to stderr, or None when progress is off."""
+    """A ``progress(done, total)`` callback writing to stderr, or None when progress is off.
+
+    ``done``/``total`` count ``unit`` (for ``run``: simulated periods, both arms, every
+    replicate). Off by default when stderr is not a terminal and ``work`` is below
+    :data:`LONG_RUN_WORK`; then plain lines every 10%.
+    """
     terminal = stderr.is_terminal
     if enabled is False or (enabled is None and not terminal and work < LONG_RUN_WORK):
         yield None
@@ -323,7 +550,7 @@ def _progress_reporter(
             console=stderr,
             transient=True,
         ) as bar:
-            task = bar.add_task("simulating", total=None)
+            task = bar.add_task(f"{description} ({unit})", total=None)
 
             def update(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
@@ -336,9 +563,13 @@ def _progress_reporter(
         step = max(1, total // 10)
         if done == total or done // step != last[0]:
             last[0] = done // step
-            print(f"progress: {done}/{total} arm-periods", file=sys.stderr, flush=True)
+            percent = 100 * done // total if total else 100
+            print(f"progress: {done}/{total} {unit} ({percent}%)", file=sys.stderr, flush=True)
 
     yield lines
+
+
+progress_reporter = _progress_reporter
 
 
 #: Command modules under ``clustermarketing.cli``; each defines ``register(app)``. A module
@@ -375,4 +606,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     app(args=list(argv) if argv is not None else None, prog_name="clustermarketing")
 
 
-__all__ = ["app", "fail", "main", "print_error", "user_errors"]
+__all__ = [
+    "app",
+    "check_out_dir",
+    "check_out_file",
+    "fail",
+    "main",
+    "make_provenance",
+    "print_error",
+    "reported_warnings",
+    "user_errors",
+    "warn",
+]

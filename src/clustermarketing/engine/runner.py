@@ -21,6 +21,7 @@ import pandas as pd
 
 from clustermarketing.engine.build import build
 from clustermarketing.engine.context import Context
+from clustermarketing.engine.guard import check_record
 from clustermarketing.engine.period import step
 from clustermarketing.engine.state import State, World, panel_fields
 from clustermarketing.engine.streams import Streams, child, seed_sequence
@@ -98,7 +99,7 @@ def run_arm(
     panel: list[dict[str, np.ndarray]] = []
     for _ in range(periods):
         t = state.t
-        rows.append(step(state, ctx))
+        rows.append(check_record(step(state, ctx), t, f"replicate {replicate}, {model.preset}"))
         if firm_panel:
             panel.append(_panel(state, world, t))
         if on_period is not None:

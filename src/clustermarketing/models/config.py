@@ -46,7 +46,11 @@ class StructureConfig(BaseModel):
         2.0, "random member-to-member links per member added to a network", ge=0, le=100
     )
     coordination_cost: float = P(
-        20.0, "cost per structure link per period (× (1 − trust) + 50% floor)", unit="CU", ge=0
+        20.0,
+        "cost per structure link per period (× (1 − trust) + 50% floor)",
+        unit="CU",
+        ge=0,
+        le=1e9,
     )
     peer_monitoring: float = P(
         0.1, "probability a structure neighbour detects a free-rider", seed="000", ge=0, le=1
@@ -55,7 +59,7 @@ class StructureConfig(BaseModel):
         0.8, "probability the centre (star) or parent (hierarchy) detects a free-rider", ge=0, le=1
     )
     chain_unit_capacity: float = P(
-        2.0, "activity a chain unit can process per unit of its members' capacity", ge=0
+        2.0, "activity a chain unit can process per unit of its members' capacity", ge=0, le=1000
     )
     coordination_floor: float = P(
         0.5,
@@ -65,7 +69,9 @@ class StructureConfig(BaseModel):
         ge=0,
         le=1,
     )
-    fail_period: int = P(-1, "period at which a node fails (-1 = never)", ge=-1)
+    fail_period: int = P(
+        -1, "period at which a node fails (-1 = never)", unit="period", ge=-1, le=10_000
+    )
     fail_node: Literal["hub", "random"] = P(
         "hub", "which node fails: the centre or a random member"
     )
@@ -94,14 +100,14 @@ class RegulationConfig(BaseModel):
     """Regulation mechanism: standards, monitoring, sanctions, norms (seed 000)."""
 
     model_config = STRICT
-    quality_standard: float = P(0.0, "minimum quality to be admitted", unit="index", ge=0)
+    quality_standard: float = P(0.0, "minimum quality to be admitted", unit="index", ge=0, le=100)
     monitoring: float = P(
         1.0, "scales all detection probabilities (0 = no monitoring)", seed="000", ge=0, le=1
     )
-    fine: float = P(300.0, "fine on a detected free-rider", unit="CU", ge=0)
+    fine: float = P(300.0, "fine on a detected free-rider", unit="CU", ge=0, le=1e9)
     exclusion: float = P(0.5, "probability a detected free-rider is excluded", ge=0, le=1)
     norm_strength: float = P(
-        100.0, "ν: social cost of free-riding per unit of trust", unit="CU", ge=0
+        100.0, "ν: social cost of free-riding per unit of trust", unit="CU", ge=0, le=1e9
     )
 
 
@@ -110,18 +116,23 @@ class ContractConfig(BaseModel):
 
     model_config = STRICT
     per_unit_fee: float = P(
-        0.0, "trademark/channel fee per unit sold through the cooperative", unit="CU/unit", ge=0
+        0.0,
+        "trademark/channel fee per unit sold through the cooperative",
+        unit="CU/unit",
+        ge=0,
+        le=1e6,
     )
     commission_rate: float = P(
         0.0, "commission on revenue of orders brought by intermediaries", unit="share", ge=0, le=1
     )
     enforcement: float = P(0.0, "probability a breach (free-riding) is enforced", ge=0, le=1)
-    breach_penalty: float = P(0.0, "penalty for an enforced breach", unit="CU", ge=0)
+    breach_penalty: float = P(0.0, "penalty for an enforced breach", unit="CU", ge=0, le=1e9)
     contracting_cost: float = P(
         10.0,
         "cost per member per period of writing/keeping contracts at zero trust",
         unit="CU",
         ge=0,
+        le=1e9,
     )
 
 
@@ -129,13 +140,15 @@ class FairConfig(BaseModel):
     """Periodic government-led fair (exhibition promotion model, seed 000)."""
 
     model_config = STRICT
-    interval: int = P(0, "periods between fairs (0 = no fairs)", unit="periods", ge=0)
-    promotion_multiplier: float = P(3.0, "promotion effect multiplier in a fair period", ge=1)
+    interval: int = P(0, "periods between fairs (0 = no fairs)", unit="periods", ge=0, le=10_000)
+    promotion_multiplier: float = P(
+        3.0, "promotion effect multiplier in a fair period", ge=1, le=100
+    )
     buyer_matching: float = P(
         0.3, "probability a participant gains a market it lacked at a fair", ge=0, le=1
     )
-    entry_boost: float = P(1.0, "added attractiveness for entrants in a fair period", ge=0)
-    cost: float = P(5000.0, "cost of staging a fair", unit="CU", ge=0)
+    entry_boost: float = P(1.0, "added attractiveness for entrants in a fair period", ge=0, le=100)
+    cost: float = P(5000.0, "cost of staging a fair", unit="CU", ge=0, le=1e9)
 
 
 class ModelConfig(BaseModel):

@@ -23,24 +23,32 @@ class LogNormal(BaseModel):
     """A log-normal distribution given by its median and the s.d. of the log."""
 
     model_config = STRICT
-    median: float = P(20.0, "median of the distribution", gt=0)
+    median: float = P(20.0, "median of the distribution", gt=0, le=1e6)
     sigma: float = P(0.6, "standard deviation of the natural log", ge=0, le=5)
 
 
 class Normal(BaseModel):
-    """A normal distribution (truncated at a small positive floor where a value must be > 0)."""
+    """A normal distribution of an index (quality): mean and s.d. in the index's units."""
 
     model_config = STRICT
-    mean: float = P(10.0, "mean")
-    sd: float = P(1.0, "standard deviation", ge=0)
+    mean: float = P(1.0, "mean", ge=-10, le=10)
+    sd: float = P(0.2, "standard deviation", ge=0, le=5)
+
+
+class PositiveNormal(BaseModel):
+    """A normal distribution of a positive quantity (a cost), truncated at a small positive floor."""
+
+    model_config = STRICT
+    mean: float = P(10.0, "mean", gt=0, le=1e6)
+    sd: float = P(1.0, "standard deviation", ge=0, le=1e6)
 
 
 class Beta(BaseModel):
     """A beta distribution on [0, 1]."""
 
     model_config = STRICT
-    a: float = P(2.0, "first shape parameter", gt=0)
-    b: float = P(2.0, "second shape parameter", gt=0)
+    a: float = P(2.0, "first shape parameter", gt=0, le=1000)
+    b: float = P(2.0, "second shape parameter", gt=0, le=1000)
 
 
 class Segment(BaseModel):
@@ -48,7 +56,7 @@ class Segment(BaseModel):
 
     model_config = STRICT
     name: str = P("main", "segment name", seed="000")
-    share: float = P(1.0, "share of firms in this segment (normalised over segments)", gt=0)
+    share: float = P(1.0, "share of firms in this segment (normalised over segments)", gt=0, le=1e6)
 
 
 class FirmsConfig(BaseModel):
@@ -66,7 +74,7 @@ class FirmsConfig(BaseModel):
     count: int = P(
         200, "number of firms at t=0 (leaders included)", unit="firms", ge=1, le=5_000_000
     )
-    leaders: int = P(2, "number of leading enterprises", unit="firms", seed="000", ge=0)
+    leaders: int = P(2, "number of leading enterprises", unit="firms", seed="000", ge=0, le=100_000)
     segments: list[Segment] = P(
         [Segment()], "product segments (same segment = substitutes)", seed="000"
     )
@@ -83,9 +91,11 @@ class FirmsConfig(BaseModel):
         gt=0,
     )
     productivity: float = P(
-        50.0, "capacity per employee", unit="units/person/period", seed="choice", gt=0
+        50.0, "capacity per employee", unit="units/person/period", seed="choice", gt=0, le=1e6
     )
-    unit_cost: Normal = P(Normal(), "production unit cost of an SME", unit="CU/unit")
+    unit_cost: PositiveNormal = P(
+        PositiveNormal(), "production unit cost of an SME", unit="CU/unit"
+    )
     unit_cost_floor: float = P(
         0.05,
         "draws of unit cost are truncated below at this share of the mean",
@@ -98,12 +108,13 @@ class FirmsConfig(BaseModel):
         0.1, "relative unit-cost advantage of leaders (scale)", seed="000", ge=0, lt=1
     )
     quality: Normal = P(Normal(mean=1.0, sd=0.2), "product quality index", unit="index")
-    leader_quality_premium: float = P(0.3, "quality added for leaders", unit="index", ge=0)
+    leader_quality_premium: float = P(0.3, "quality added for leaders", unit="index", ge=0, le=10)
     taste_sd: float = P(
         0.5,
         "s.d. of the firm-market taste shock ξ (horizontal differentiation)",
         unit="utils",
         ge=0,
+        le=10,
     )
     market_orientation: Beta = P(
         Beta(a=2.0, b=2.0), "market orientation: probability of acting on information", seed="003"
@@ -114,7 +125,12 @@ class FirmsConfig(BaseModel):
         seed="001",
     )
     channel_ratio: float = P(
-        1.1, "own channel capacity / production capacity", unit="ratio", seed="000", gt=0
+        1.1,
+        "own channel capacity / production capacity",
+        unit="ratio",
+        seed="000",
+        gt=0,
+        le=100,
     )
     overhead_per_employee: float = P(
         10.0,
@@ -123,14 +139,16 @@ class FirmsConfig(BaseModel):
         unit="CU/person/period",
         seed="choice",
         ge=0,
+        le=1e6,
     )
     initial_cash_periods: float = P(
-        4.0, "initial cash in periods of expected gross margin", unit="periods", ge=0
+        4.0, "initial cash in periods of expected gross margin", unit="periods", ge=0, le=1000
     )
     sme_access: list[float] | None = P(
         None,
         "probability that an SME starts with access to each market (default 1, 0.3, 0.05...)",
         seed="000",
+        numeric=True,
     )
 
     @model_validator(mode="after")
@@ -191,7 +209,11 @@ class Institution(BaseModel):
         0.0, "extra probability that this body detects a free-rider", seed="000", ge=0, le=1
     )
     subsidy: float = P(
-        0.0, "funding of pooled marketing per period (e.g. a fair)", unit="CU/period", ge=0
+        0.0,
+        "funding of pooled marketing per period (e.g. a fair)",
+        unit="CU/period",
+        ge=0,
+        le=1e9,
     )
 
 
@@ -200,17 +222,25 @@ class Market(BaseModel):
 
     model_config = STRICT
     name: str = P("home", "market name")
-    size: float = P(100_000.0, "potential buyers at t=0", unit="units/period", gt=0)
+    size: float = P(100_000.0, "potential buyers at t=0", unit="units/period", gt=0, le=1e10)
     trend: float = P(0.01, "mean growth rate of size", unit="1/period", seed="001", ge=-0.5, le=0.5)
     volatility: float = P(0.02, "s.d. of the size shock", unit="1/period", seed="001", ge=0, le=1)
-    quality_weight: float = P(1.0, "a_m: utility per quality point", unit="utils/index", ge=0)
-    price_sensitivity: float = P(0.2, "b_m: utility lost per CU of price", unit="utils/CU", gt=0)
-    brand_sensitivity: float = P(1.0, "multiplier of goodwill and regional-brand utility", ge=0)
+    quality_weight: float = P(
+        1.0, "a_m: utility per quality point", unit="utils/index", ge=0, le=10
+    )
+    price_sensitivity: float = P(
+        0.2, "b_m: utility lost per CU of price", unit="utils/CU", gt=0, le=100
+    )
+    brand_sensitivity: float = P(
+        1.0, "multiplier of goodwill and regional-brand utility", ge=0, le=10
+    )
     entry_cost: float = P(
-        2000.0, "one-off cost of opening own access to this market", unit="CU", ge=0
+        2000.0, "one-off cost of opening own access to this market", unit="CU", ge=0, le=1e9
     )
     outside_utility: float = P(
         3.0,
         "u_0m: utility of buying elsewhere (other regions' products); sets the cluster's reach",
         unit="utils",
+        ge=-50,
+        le=50,
     )

@@ -12,16 +12,29 @@ class DemandConfig(BaseModel):
 
     model_config = STRICT
     goodwill_weight: float = P(
-        0.3, "g_c: utility per ln(1+goodwill)", unit="utils", seed="000", ge=0
+        0.3, "g_c: utility per ln(1+goodwill)", unit="utils", seed="000", ge=0, le=10
     )
     regional_brand_weight: float = P(
-        0.2, "g_r: utility per ln(1+regional brand) for members using the mark", seed="000", ge=0
+        0.2,
+        "g_r: utility per ln(1+regional brand) for members using the mark",
+        unit="utils",
+        seed="000",
+        ge=0,
+        le=10,
     )
     signal_value: float = P(
-        0.4, "utility gained in a market by a firm that adapted to its demand signal", ge=0
+        0.4,
+        "utility gained in a market by a firm that adapted to its demand signal",
+        unit="utils",
+        ge=0,
+        le=10,
     )
     distribution_cost: float = P(
-        0.5, "distribution cost per unit sold outside the home market", unit="CU/unit", ge=0
+        0.5,
+        "distribution cost per unit sold outside the home market",
+        unit="CU/unit",
+        ge=0,
+        le=1e6,
     )
     market_size_floor: float = P(
         0.05,
@@ -52,6 +65,7 @@ class PricingConfig(BaseModel):
         unit="ties",
         seed="001",
         gt=0,
+        le=1000,
     )
 
 
@@ -89,10 +103,10 @@ class MembershipConfig(BaseModel):
     )
     join_rate: float = P(0.3, "max per-period probability of a joining decision", ge=0, le=1)
     decision_scale: float = P(
-        200.0, "scale of the logistic join decision on net benefit", unit="CU", gt=0
+        200.0, "scale of the logistic join decision on net benefit", unit="CU", gt=0, le=1e9
     )
     leave_after: int = P(
-        4, "L: periods of negative net benefit before leaving", unit="periods", ge=1
+        4, "L: periods of negative net benefit before leaving", unit="periods", ge=1, le=10_000
     )
 
 
@@ -102,7 +116,7 @@ class ContributionConfig(BaseModel):
     model_config = STRICT
     initial_contribution: float = P(0.9, "share of members contributing at t=0", ge=0, le=1)
     selection_noise: float = P(
-        100.0, "K: noise of the Fermi imitation rule", unit="CU", seed="model", gt=0
+        100.0, "K: noise of the Fermi imitation rule", unit="CU", seed="model", gt=0, le=1e9
     )
     mutation: float = P(0.01, "μ: per-period random strategy switch", ge=0, le=1)
     imitation_rate: float = P(
@@ -125,6 +139,7 @@ class TrustConfig(BaseModel):
         "transaction cost per unit sold through the cooperative at zero trust",
         unit="CU/unit",
         ge=0,
+        le=1e6,
     )
 
 
@@ -156,9 +171,9 @@ class DemographyConfig(BaseModel):
 
     model_config = STRICT
     exit_after: int = P(
-        4, "L_exit: periods of negative cash flow before exit", unit="periods", ge=1
+        4, "L_exit: periods of negative cash flow before exit", unit="periods", ge=1, le=10_000
     )
-    cash_floor: float = P(-5000.0, "exit when cash falls below this", unit="CU")
+    cash_floor: float = P(-5000.0, "exit when cash falls below this", unit="CU", ge=-1e9, le=1e9)
     entry_rate: float = P(
         0.01,
         "λ_entry: expected entrants per firm per period at reference attractiveness",
@@ -171,6 +186,7 @@ class DemographyConfig(BaseModel):
         unit="CU/unit/period",
         seed="003",
         gt=0,
+        le=1e6,
     )
     max_firms_factor: float = P(
         3.0, "slots reserved for entrants, as a multiple of the initial firm count", ge=1, le=20

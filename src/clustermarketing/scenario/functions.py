@@ -37,15 +37,19 @@ class FunctionParams(BaseModel):
     """Cost and effect of one marketing function."""
 
     model_config = STRICT
-    fixed_cost: float = P(500.0, "F_f: fixed cost per period of running the function", unit="CU")
-    variable_cost: float = P(0.3, "c_f: cost per unit of activity", unit="CU/activity")
+    fixed_cost: float = P(
+        500.0, "F_f: fixed cost per period of running the function", unit="CU", ge=0, le=1e9
+    )
+    variable_cost: float = P(
+        0.3, "c_f: cost per unit of activity", unit="CU/activity", ge=0, le=1e6
+    )
     scale_exponent: float = P(
         0.8, "θ_f: economies of scale when pooled, cost ∝ (Σx)^θ", seed="000", gt=0, le=1
     )
     intensity: float = P(
-        1.0, "activity per unit of last period's output", unit="activity/unit", ge=0
+        1.0, "activity per unit of last period's output", unit="activity/unit", ge=0, le=100
     )
-    effect: float = P(1.0, "strength of the function's effect (meaning per function)", ge=0)
+    effect: float = P(1.0, "strength of the function's effect (meaning per function)", ge=0, le=100)
     success: float = P(
         1.0, "probability that one period's effort succeeds (product development risk)", ge=0, le=1
     )

@@ -7,6 +7,8 @@ what was expected, so that the CLI can print it without a traceback.
 from __future__ import annotations
 
 import json
+import re
+import warnings
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,8 +18,30 @@ from pydantic import ValidationError
 
 from clustermarketing.errors import ScenarioError
 from clustermarketing.scenario.schema import Scenario
+from clustermarketing.scenario.yamlio import DuplicateKeyError, load_json, load_yaml
 
 EXAMPLES: tuple[str, ...] = ("optoelectronics", "footwear", "dispersed")
+
+
+class ScenarioWarning(UserWarning):
+    """Something in a scenario is legal but probably not what the user meant (e.g. an empty file).
+
+    Raised with :func:`warnings.warn`; the CLI prints it as one ``warning:`` line on stderr.
+    """
+
+
+#: What pydantic puts before the message of an error raised inside a validator (also when a
+#: message of a nested validation is passed on: ``model: pooled_functions: Value error, …``).
+_PYDANTIC_PREFIX = re.compile(r"(^|: )(?:Value error|Assertion failed), ")
+
+
+def clean_message(msg: str) -> str:
+    """A validator's message without pydantic's ``Value error,`` prefixes.
+
+    >>> clean_message("Value error, model: pooled_functions: Value error, unknown function 'x'")
+    "model: pooled_functions: unknown function 'x'"
+    """
+    return _PYDANTIC_PREFIX.sub(r"\1", msg)
 
 
 def format_validation_error(err: ValidationError, prefix: str = "") -> str:
@@ -25,7 +49,7 @@ def format_validation_error(err: ValidationError, prefix: str = "") -> str:
     lines = []
     for e in err.errors():
         loc = ".".join(str(x) for x in e["loc"])
-        msg = e["msg"].removeprefix("Value error, ")
+        msg = clean_message(e["msg"])
         if e["type"] == "extra_forbidden":
             msg = "unknown key; remove it or check its spelling"
         elif e["type"] == "missing":
@@ -40,10 +64,18 @@ def format_validation_error(err: ValidationError, prefix: str = "") -> str:
 
 def _read_text(text: str, source: str) -> dict[str, Any]:
     try:
-        data = json.loads(text) if source.endswith(".json") else yaml.safe_load(text)
+        data = load_json(text) if source.endswith(".json") else load_yaml(text)
+    except DuplicateKeyError as e:
+        raise ScenarioError(f"{source}: {e}; expected each key once") from None
     except (yaml.YAMLError, json.JSONDecodeError) as e:
         raise ScenarioError(f"{source}: not valid YAML/JSON: {e}") from None
     if data is None:
+        warnings.warn(
+            f"{source}: the file has no settings; every field takes its default "
+            "(write one with: clustermarketing new FILE)",
+            ScenarioWarning,
+            stacklevel=2,
+        )
         data = {}
     if not isinstance(data, dict):
         raise ScenarioError(
@@ -67,11 +99,16 @@ def example_dict(name: str) -> dict[str, Any]:
 
 
 def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Make the input paths a scenario names (``firms.csv``, ``ties.edgelist``) absolute.
+
+    Paths in a scenario file are relative to the file's directory; paths given with ``--set`` or
+    in a dictionary are relative to the current directory. Errors then show the resolved path.
+    """
     for section, key in (("firms", "csv"), ("ties", "edgelist")):
         sec = data.get(section)
-        if isinstance(sec, dict) and isinstance(sec.get(key), str):
-            p = Path(sec[key])
-            sec[key] = str(p if p.is_absolute() else base / p)
+        if isinstance(sec, dict) and isinstance(sec.get(key), str) and sec[key].strip():
+            p = Path(sec[key]).expanduser()
+            sec[key] = str(p if p.is_absolute() else (base / p).absolute())
     return data
 
 
@@ -86,7 +123,7 @@ def scenario_dict(source: str | Path | dict[str, Any]) -> dict[str, Any]:
             raw = path.read_text()
         except OSError as e:
             raise ScenarioError(f"{text}: cannot read: {e.strerror}") from None
-        return _resolve_paths(_read_text(raw, path.name), path.parent)
+        return _resolve_paths(_read_text(raw, path.name), path.parent.absolute())
     if text in EXAMPLES:
         return example_dict(text)
     raise ScenarioError(
@@ -104,7 +141,9 @@ def parse_set(assignment: str) -> tuple[list[str], Any]:
     if not key.strip() or any(not p for p in parts):
         raise ScenarioError(f"--set: {assignment!r}; expected dotted.path=value")
     try:
-        parsed = yaml.safe_load(value) if value.strip() else ""
+        parsed = load_yaml(value) if value.strip() else ""
+    except DuplicateKeyError as e:
+        raise ScenarioError(f"--set {key.strip()}: {e}; expected each key once") from None
     except yaml.YAMLError:
         parsed = value
     return parts, parsed
@@ -160,10 +199,12 @@ def load_scenario(
     if isinstance(source, Scenario):
         if not overrides:
             return source
-        source = source.model_dump(mode="json")
+        # only what was set: defaults stay defaults (firms.count is not "given" with a CSV)
+        source = source.model_dump(mode="json", exclude_unset=True)
     data = scenario_dict(source)
     for assignment in overrides:
         data = apply_set(data, assignment)
+    data = _resolve_paths(data, Path.cwd())
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as e:

@@ -44,7 +44,7 @@ class Scenario(BaseModel):
     model_config = STRICT
     name: str = P("custom", "scenario name")
     description: str = P("", "free text")
-    seed: int = P(12345, "root seed of numpy.random.SeedSequence", ge=0)
+    seed: int = P(12345, "root seed of numpy.random.SeedSequence", ge=0, le=2**63 - 1)
     horizon: int = P(
         40, "periods simulated (a period is a quarter)", unit="periods", ge=1, le=10_000
     )

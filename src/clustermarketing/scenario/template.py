@@ -1,7 +1,7 @@
 """Documentation generated from the scenario schema: an annotated YAML template and a reference.
 
 Both are read off ``Scenario.model_json_schema()`` (descriptions, bounds, enums) and the
-``json_schema_extra`` metadata of :func:`~clustermarketing.scenario.fields.P` (unit, seed), so the
+``json_schema_extra`` metadata of :func:`~clustermarketing.params.P` (unit, seed), so the
 template written by ``clustermarketing new`` and ``docs/scenario-reference.md`` cannot drift from
 the validator. ``scripts/gen_docs.py`` regenerates the reference; a test checks it is current.
 """
@@ -52,6 +52,14 @@ def _array_item_schema(prop: Schema, defs: Schema) -> Schema | None:
 
 
 def _num(x: float) -> str:
+    """A bound as written in the docs: ``1``, ``0.5``, ``5e6``, ``1e9``."""
+    if isinstance(x, int) and abs(x) >= 1e15:
+        return str(x)
+    if float(x).is_integer() and abs(x) >= 1e6:
+        mantissa, _, exponent = f"{float(x):e}".partition("e")
+        m = mantissa.rstrip("0").rstrip(".")
+        if "." not in m:
+            return f"{m}e{int(exponent)}"
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
 
 
@@ -244,20 +252,27 @@ def _render_model(value: dict[str, Any], doc: ParamDoc, lines: list[str]) -> Non
     lines.extend(f"  # {line}" for line in body[2:])  # body[:2] is the `preset:` field
 
 
-def annotated_template(example: str | None = None) -> str:
+def annotated_template(example: str | None = None, model: str | None = None) -> str:
     """A scenario YAML listing every field with its value and a comment.
 
     Each comment gives the field's meaning, unit, valid range and source seed. With ``example``
-    the values are those of that built-in example, otherwise the schema defaults. The text loads
+    the values are those of that built-in example, otherwise the schema defaults. ``model``
+    replaces the marketing-model preset (keeping the example's overrides of it). The text loads
     back into an equal :class:`Scenario`.
     """
     from clustermarketing.scenario.load import example_dict
 
-    scenario = Scenario() if example is None else Scenario.model_validate(example_dict(example))
+    data = {} if example is None else example_dict(example)
+    if model is not None:
+        data["model"] = {**data.get("model", {}), "preset": model}
+    scenario = Scenario.model_validate(data)
     values = scenario.model_dump(mode="json")
     schema = Scenario.model_json_schema()
+    origin = [f"example {example!r}"] if example else []
+    origin += [f"model {model!r}"] if model else []
+    source = f" (from {', '.join(origin)})" if origin else ""
     lines = [
-        f"# clustermarketing scenario{f' (from example {example!r})' if example else ''}.",
+        f"# clustermarketing scenario{source}.",
         "# Every field is listed with its value; comments give meaning [unit; valid range; source",
         "# seed]. Delete any field to use its default. Check with: clustermarketing validate FILE",
         "# Seeds:",
