@@ -209,7 +209,7 @@ def test_model_and_baseline_share_the_cluster() -> None:
 
 
 def test_stable_ids_on_entry_and_exit() -> None:
-    sc = small("optoelectronics")
+    sc = small("optoelectronics", "burn_in=0")  # every entrant enters in a recorded period
     r = cm.simulate(sc, replicates=1, periods=15, firm_panel=True)
     f = r.firms
     assert f is not None

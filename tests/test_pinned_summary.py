@@ -15,9 +15,9 @@ import clustermarketing as cm
 
 # example/model (120 firms, 8 periods, 2 replicates, seed 11) -> sha256 of the summary JSON
 RUNS = {
-    "footwear/collective_mark": "3d8578b1ba0699c1f9604d09deb982e608ca18afffbfd69d1e499aa2090d4f47",
-    "optoelectronics/exhibition_promotion": "108f39254a8123b299e188d52b939906845233ca4f1036f0401cd7ea584ce7f7",
-    "footwear/share_marketing_channel": "cf50c05324e507d319aa325d090550b9afc4eb7efbf1e67955ef72a2d05f43a5",
+    "footwear/collective_mark": "f55bccd5429b655638ed0f5e59a09390b4a06c266e04952dcfea2d5a4ae66f7b",
+    "optoelectronics/exhibition_promotion": "bc74c5d7276f568af71f0b58da0fc53571c8b675b7bd1d6fce17e8d867316e59",
+    "footwear/share_marketing_channel": "8021f6e8c2304426a432be0d08c5020d98b5b9e3632f45161a7bba1e8a62edbb",
 }
 
 

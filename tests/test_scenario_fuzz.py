@@ -198,7 +198,7 @@ def test_non_finite_period_stops_the_run(monkeypatch: pytest.MonkeyPatch) -> Non
         return record
 
     monkeypatch.setattr(engine_run, "step", step)
-    sc = load_scenario("footwear", ["firms.count=40"])
+    sc = load_scenario("footwear", ["firms.count=40", "burn_in=0"])
     with pytest.raises(SimulationError) as info:
         cm.simulate(sc, periods=4, replicates=1)
     message = str(info.value)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from clustermarketing.analysis.stats import comparison_cis
+from clustermarketing.engine.diagnostics import summarise
 from clustermarketing.engine.metrics import METRICS, replicate_values
 from clustermarketing.engine.runner import ArmRun, group_profits, run_arm
 from clustermarketing.models import PRESETS
@@ -49,6 +50,7 @@ class _Job:
     pricing: str
     firm_panel: bool
     baseline: bool
+    diagnostics: tuple[int, int] | None = None
 
 
 def _run_job(job: _Job) -> ArmRun:
@@ -61,6 +63,7 @@ def _run_job(job: _Job) -> ArmRun:
         pricing=job.pricing,
         firm_panel=job.firm_panel,
         keep_profit=job.baseline,
+        diagnostics=job.diagnostics,
     )
 
 
@@ -134,6 +137,7 @@ def _run_arms(
                 firm_panel=job.firm_panel,
                 keep_profit=job.baseline,
                 on_period=tick,
+                diagnostics=job.diagnostics,
             )
         return [out[i] for i in range(len(jobs))]
     with make_evaluator(executor, workers=min(workers, len(jobs))) as ev:
@@ -190,6 +194,26 @@ def _baseline_cluster_for(rep: _Replicate, name: str) -> pd.DataFrame:
     return df
 
 
+#: membership diagnostics by default: the last 4 periods, 25 sampled firms in each
+DIAGNOSTICS = (4, 25)
+#: a status is a best response if the deviation gains less than this share of the firm's revenue
+BEST_RESPONSE_TOLERANCE = 0.01
+
+
+def _diagnostics(flag: bool | tuple[int, int], horizon: int) -> tuple[int, int] | None:
+    if flag is False:
+        return None
+    periods, sample = DIAGNOSTICS if flag is True else flag
+    return (min(int(periods), horizon), int(sample))
+
+
+def _diagnostics_summary(runs: list[_Replicate], name: str) -> dict[str, float]:
+    cases = [c for rep in runs for c in (rep.arms[name].deviations or [])]
+    out = summarise(cases, BEST_RESPONSE_TOLERANCE)
+    out["tolerance"] = BEST_RESPONSE_TOLERANCE
+    return out
+
+
 def _built_models() -> list[str]:
     return [n for n, p in PRESETS.items() if p.implemented and n != BASELINE]
 
@@ -205,13 +229,16 @@ def _execute(
     firm_panel: bool,
     workers: int,
     progress: Callable[[int, int], None] | None,
+    diagnostics: tuple[int, int] | None = None,
     executor: str = "local",
 ) -> list[_Replicate]:
     base_cfg = sc.model_config_for(BASELINE)
     jobs: list[_Job] = []
     for r in range(reps):
         for name in names:
-            jobs.append(_Job(sc, configs[name], r, seed, horizon, mode, firm_panel, False))
+            jobs.append(
+                _Job(sc, configs[name], r, seed, horizon, mode, firm_panel, False, diagnostics)
+            )
         jobs.append(_Job(sc, base_cfg, r, seed, horizon, mode, firm_panel, True))
     results = _run_arms(jobs, workers, progress, executor)
     out = []
@@ -234,11 +261,14 @@ def compare(
     pricing: str | None = None,
     firm_panel: bool = False,
     executor: str = "local",
+    diagnostics: bool | tuple[int, int] = False,
 ) -> Comparison:
     """Run ``models`` (default: every built cooperative model) and the baseline, once each per
     replicate, on common random numbers; summarise each model against the baseline.
 
-    ``progress(done, total)`` counts simulated arm-periods.
+    ``progress(done, total)`` counts simulated arm-periods. ``diagnostics=True`` (or
+    ``(periods, sample)``) adds each model's ``membership_best_response`` (one-period deviations
+    of a sample of firms in the last periods, :mod:`clustermarketing.engine.diagnostics`).
     """
     sc, seed, reps, horizon, mode = _resolve(scenario, seed, replicates, periods, pricing, workers)
     names = list(models) if models is not None else _built_models()
@@ -254,8 +284,20 @@ def compare(
                 "list cooperative models only"
             )
         configs[name] = sc.model_config_for(name)
+    diag = _diagnostics(diagnostics, horizon)
     runs = _execute(
-        sc, names, configs, seed, reps, horizon, mode, firm_panel, workers, progress, executor
+        sc,
+        names,
+        configs,
+        seed,
+        reps,
+        horizon,
+        mode,
+        firm_panel,
+        workers,
+        progress,
+        diagnostics=diag,
+        executor=executor,
     )
     clusters, groups, rows, panels = [], [], [], []
     for r, rep in enumerate(runs):
@@ -313,6 +355,8 @@ def compare(
             a, b = mv[metric].to_numpy(float), bv[metric].to_numpy(float)
             metrics[metric] = comparison_cis(metric, a, b)
         summary_models[name] = {"metrics": metrics}
+        if diag is not None:
+            summary_models[name]["diagnostics"] = _diagnostics_summary(runs, name)
     summary = _clean(
         {
             "scenario": sc.name,
@@ -356,6 +400,7 @@ def simulate(
     pricing: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     workers: int = 1,
+    diagnostics: bool | tuple[int, int] = False,
 ) -> SimulationResult:
     """Simulate one marketing model against the independent baseline on common random numbers.
 
@@ -369,8 +414,19 @@ def simulate(
     sc, seed, reps, horizon, mode = _resolve(scenario, seed, replicates, periods, pricing, workers)
     m_cfg = sc.model_config_for(model)
     name = m_cfg.preset
+    diag = _diagnostics(diagnostics, horizon)
     runs = _execute(
-        sc, [name], {name: m_cfg}, seed, reps, horizon, mode, firm_panel, workers, progress
+        sc,
+        [name],
+        {name: m_cfg},
+        seed,
+        reps,
+        horizon,
+        mode,
+        firm_panel,
+        workers,
+        progress,
+        diagnostics=diag,
     )
     tables, panels, iters = [], [], []
     per_arm: dict[str, list[dict[str, float]]] = {"model": [], "baseline": []}
@@ -420,6 +476,7 @@ def simulate(
                 "all_converged": bool(cluster["price_converged"].all()),
             },
         }
+        | ({"diagnostics": _diagnostics_summary(runs, name)} if diag is not None else {})
     )
     return SimulationResult(
         cluster, pd.concat(panels, ignore_index=True) if panels else None, summary

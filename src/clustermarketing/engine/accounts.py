@@ -183,3 +183,20 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
         to_allocate=to_allocate,
         rebate=float(rebate.sum()),
     )
+
+
+def strategy_payoff(p: Period, *, mkt: Market, books: Accounts) -> np.ndarray:
+    """What a member's contribution strategy itself earned it this period (CU), for imitation.
+
+    A contributor pays its dues and share; a free-rider saves them and the corners it cuts on the
+    cooperative's rules (``regulation.cheat_cost_saving`` of its unit cost), but pays any fine
+    and bears the norm's social cost ``ν · trust``. The rest of a firm's profit (its size,
+    quality, tastes, markets) does not depend on its strategy, so members compare these terms:
+    imitation then follows the replicator dynamics of the contribution game instead of copying
+    whoever is richer for other reasons (a modelling choice, docs/model.md).
+    """
+    reg = p.model.regulation
+    free = mkt.free_rider
+    saved = np.where(free, mkt.cheat_saved, 0.0)
+    norm = np.where(free, reg.norm_strength * p.state.trust, 0.0)
+    return saved - books.fees - books.share - books.fines - norm

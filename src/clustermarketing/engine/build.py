@@ -171,6 +171,21 @@ def n_initial(scenario: Scenario) -> int:
     return scenario.firms.count
 
 
+def institution_fields(scenario: Scenario, model: ModelConfig) -> dict[str, float]:
+    """The World fields that depend on the model: the hub institution's monitoring and the
+    subsidy that reaches the pooled budget (set again when a model switches on after a burn-in).
+    """
+    # hub: the named institution, else the first one; none when the scenario has none
+    names = [i.name for i in scenario.institutions]
+    hub = model.structure.hub or (names[0] if names else "")
+    inst = [i for i in scenario.institutions if i.name == hub]
+    return {
+        "institution_monitoring": max((i.monitoring for i in inst), default=0.0),
+        "subsidy": sum(i.subsidy for i in scenario.institutions)
+        * model.function_interest.subsidy_share,
+    }
+
+
 def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[World, State]:
     """World and initial state for one run, drawn from the run's named build streams.
 
@@ -188,10 +203,6 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
     # scenarios that differ only in their ties share every other draw (own streams)
     strong, weak = _ties(scenario, n, n0, streams)
     capacity = tr["employees"] * scenario.firms.productivity
-    # hub: the named institution, else the first one; '' when there is none
-    names = [i.name for i in scenario.institutions]
-    hub = model.structure.hub or (names[0] if names else "leader")
-    inst = [i for i in scenario.institutions if i.name == hub]
     price_guess = (
         tr["base_cost"][:, None] + 1.0 / np.array([m.price_sensitivity for m in mk])[None, :]
     )
@@ -227,9 +238,7 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
         init_access=tr["access"],
         init_cash=_initial_cash(scenario.firms.initial_cash_periods * margin, tr.get("cash"), n0),
         init_quality=tr["quality"],
-        institution_monitoring=max((i.monitoring for i in inst), default=0.0),
-        subsidy=sum(i.subsidy for i in scenario.institutions)
-        * model.function_interest.subsidy_share,
+        **institution_fields(scenario, model),
     )
     active = np.zeros(n, dtype=bool)
     active[:n0] = True
@@ -256,6 +265,7 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
         profit=np.zeros(n),
         net_benefit=np.zeros(n),
         join_value=np.zeros(n),
+        barred_until=np.zeros(n, dtype=np.int64),
         payoff=np.zeros(n),
         market_size=np.array([x.size for x in mk], dtype=float),
         regional_brand=0.0,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
+from clustermarketing.engine.build import institution_fields
 from clustermarketing.engine.functions import function_arrays
 from clustermarketing.engine.mechanisms import Mechanisms
 from clustermarketing.engine.state import World
@@ -27,8 +29,10 @@ class Context:
     fn: dict[str, np.ndarray] = field(init=False)
     mechanisms: Mechanisms = field(init=False)
     seg_weight: np.ndarray = field(init=False)
+    start: int = 0  # the period the model switched on (after the burn-in)
+    force: tuple[int, bool] | None = None  # diagnostics: (firm, member?) imposed this period
+    decided: np.ndarray | None = None  # membership as decided this period (before any force)
     removed: np.ndarray | None = None
-    reference_members: list[np.ndarray] | None = None  # the model arm's members, per period
     member_log: list[np.ndarray] = field(default_factory=list)
     # per period (profit, active) of the live slots, kept when the analysis needs group profits
     profit_log: list[tuple[np.ndarray, np.ndarray]] | None = None
@@ -40,6 +44,18 @@ class Context:
         self.mechanisms = Mechanisms(self.model, self.sc)
         w = np.array([s.share for s in self.sc.firms.segments], dtype=float)
         self.seg_weight = w / w.sum()
+
+    def switch_model(self, model: ModelConfig, start: int) -> None:
+        """Run ``model`` from period ``start`` on (after a burn-in under another model)."""
+        self.model = model
+        self.mechanisms = Mechanisms(model, self.sc)
+        self.world = dataclasses.replace(self.world, **institution_fields(self.sc, model))
+        self.live = None  # the live view is rebuilt from the new world
+        self.start = start
+        self.member_log = []
+        self.removed = None
+        if self.profit_log is not None:
+            self.profit_log = []
 
 
 def make_streams(seed: int | np.random.SeedSequence) -> Streams:

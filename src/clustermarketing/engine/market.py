@@ -116,6 +116,7 @@ class Market:
     unit_cost: np.ndarray  # (n,) production cost after cooperative sourcing
     commission: float
     free_rider: np.ndarray  # (n,) bool
+    cheat_saved: np.ndarray  # (n,) production cost a free-rider saved by cutting corners (CU)
     terms: FirmTerms
     channel_share: np.ndarray  # (n,) pooled channel capacity each firm used this period
 
@@ -139,7 +140,11 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
     flat = np.flatnonzero(avail.ravel())
     fi, fm = flat // m_count, flat % m_count
     terms = firm_terms(p, hooks=hooks)
-    unit_cost = w.base_cost * np.where(eff, terms.cost_factor, 1.0)
+    free_rider = eff & ~state.contributes
+    # a free-rider cuts corners on the cooperative's rules (an assumed private temptation)
+    cheat = np.where(free_rider, 1.0 - model.regulation.cheat_cost_saving, 1.0)
+    unit_cost = w.base_cost * np.where(eff, terms.cost_factor, 1.0) * cheat
+    cheat_unit = w.base_cost * np.where(eff, terms.cost_factor, 1.0) * (1.0 - cheat)
     # per-unit dues (contributors only: a free-rider withholds them) and trust-dependent
     # transaction costs of trading through the cooperative are marginal costs of a member
     fee = np.where(p.contrib, model.contract.per_unit_fee, 0.0)
@@ -202,7 +207,8 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
         distribution=np.bincount(fi, weights=sales * extra, minlength=n),
         unit_cost=unit_cost,
         commission=commission,
-        free_rider=eff & ~state.contributes,
+        free_rider=free_rider,
+        cheat_saved=cheat_unit * np.bincount(fi, weights=sales, minlength=n),
         terms=terms,
         channel_share=shared,
     )

@@ -29,7 +29,7 @@ import scipy.sparse as sp
 
 from clustermarketing.engine import cooperation, signals
 from clustermarketing.engine.access import update_access
-from clustermarketing.engine.accounts import settle
+from clustermarketing.engine.accounts import settle, strategy_payoff
 from clustermarketing.engine.context import Context, draw, make_streams
 from clustermarketing.engine.demography import exit_and_entry
 from clustermarketing.engine.deviation import membership_values
@@ -79,8 +79,11 @@ def _organise(state: State, ctx: Context, w: World, d: Draws) -> tuple[Structure
     sc, model = ctx.sc, ctx.model
     if not model.cooperative:
         return None, 0, 0
-    quality_ok = state.quality >= model.regulation.quality_standard
-    if state.t == 0:
+    # admission: the quality standard, and no exclusion still running
+    quality_ok = (state.quality >= model.regulation.quality_standard) & (
+        state.barred_until <= state.t
+    )
+    if state.t == ctx.start:  # the model's first period: founders
         ms = cooperation.initial_membership(
             state=state,
             world=w,
@@ -100,7 +103,14 @@ def _organise(state: State, ctx: Context, w: World, d: Draws) -> tuple[Structure
             u=d.uniform("join"),
         )
     state.member, state.contributes, state.neg_benefit = ms.member, ms.contributes, ms.neg_benefit
-    if state.t == model.structure.fail_period:
+    ctx.decided = state.member.copy()
+    if ctx.force is not None:  # a diagnostic's one-period deviation of one firm
+        i, flag = ctx.force
+        state.member = state.member.copy()
+        state.contributes = state.contributes.copy()
+        state.member[i] = flag and bool(state.active[i])
+        state.contributes[i] = state.member[i]  # a joiner starts contributing
+    if state.t - ctx.start == model.structure.fail_period:
         if model.structure.fail_node == "hub":
             state.hub_alive = False
         else:
@@ -186,7 +196,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     else:
         eff = np.zeros(w.n, dtype=bool)
     # 2 contribute or free-ride: imitation of better-off neighbours, before the pooled functions
-    if coop and state.t > 0 and state.member.any():
+    if coop and state.t > ctx.start and state.member.any():
         state.contributes = cooperation.imitate(
             state=state,
             sc=sc,
@@ -200,7 +210,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     # 3 plan
     plan = _plan(state, ctx, eff, contrib, structure)
     p = Period(
-        t=state.t,
+        t=state.t - ctx.start,
         world=w,
         state=state,
         sc=sc,
@@ -233,8 +243,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
         eff, np.where(state.net_benefit < 0, state.neg_benefit + 1, 0), state.neg_benefit
     )
     cap_mean = float(w.capacity[state.active].mean()) if state.active.any() else 1.0
-    norm_cost = np.where(mkt.free_rider, model.regulation.norm_strength * state.trust, 0.0)
-    state.payoff = (books.profit - norm_cost) / w.capacity * cap_mean
+    state.payoff = strategy_payoff(p, mkt=mkt, books=books) / w.capacity * cap_mean
     # 9 stocks and trust
     stocks = update_stocks(p, mkt=mkt, hooks=hooks)
     state.goodwill, state.regional_brand, state.quality = (
@@ -246,13 +255,14 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     if coop:
         state.trust = cooperation.update_trust(state=state, sc=sc, observers=observed)
     state.member = state.member & ~books.excluded
+    state.barred_until = np.where(
+        books.excluded, state.t + 1 + model.regulation.exclusion_periods, state.barred_until
+    )
     state.contributes = state.contributes & state.member
     state.output, state.revenue, state.profit = mkt.units, mkt.revenue, books.profit
     # 10 record, market sizes, demography
     ctx.member_log.append(eff.copy())
-    ref = ctx.reference_members
-    group = ref[len(ctx.member_log) - 1][: w.n] if ref else eff
-    record = period_record(p, ctx=ctx, mkt=mkt, acc=acc, books=books, group=group)
+    record = period_record(p, ctx=ctx, mkt=mkt, acc=acc, books=books, group=eff)
     if ctx.profit_log is not None:
         ctx.profit_log.append((books.profit.copy(), state.active.copy()))
     # the economic trend and shocks move next period's market sizes (seed 001)

@@ -47,7 +47,7 @@ def period_record(
     # what firms pay for marketing: own functions and market entry, dues and allocated shares
     mkt_cost = float((books.own_marketing + books.fees + books.share)[act].sum())
     return {
-        "period": float(state.t),
+        "period": float(p.t),
         "output": out_total,
         "sales_revenue": float(mkt.revenue[act].sum()),
         "mean_price": float(mkt.price @ sales / tot_sales) if tot_sales > 0 else float("nan"),

@@ -13,6 +13,7 @@ run once per replicate — can be summarised over *any* model's member group aft
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,10 +22,12 @@ import pandas as pd
 
 from clustermarketing.engine.build import build
 from clustermarketing.engine.context import Context
+from clustermarketing.engine.diagnostics import DeviationCase, deviation_step
 from clustermarketing.engine.guard import check_record
 from clustermarketing.engine.period import step
 from clustermarketing.engine.state import State, World, panel_fields
 from clustermarketing.engine.streams import Streams, child, seed_sequence
+from clustermarketing.models import BASELINE, resolve_model
 from clustermarketing.models.config import ModelConfig
 from clustermarketing.scenario.schema import Scenario
 
@@ -44,17 +47,18 @@ class ArmRun:
     members: list[np.ndarray]  # per period: (slots,) bool effective members
     signal_times: list[float]  # periods to 90% awareness of each signal (window if never)
     firms: pd.DataFrame | None = None  # per-firm panel (``firm_panel=True``)
+    deviations: list[DeviationCase] | None = None  # membership diagnostics (``diagnostics``)
     profit: list[np.ndarray] | None = None  # per period: (live slots,) profit (``keep_profit``)
     active: list[np.ndarray] | None = None  # per period: (live slots,) active in the period
 
 
-def _panel(state: State, world: World, t: int) -> dict[str, np.ndarray]:
+def _panel(state: State, world: World, t: int, rel: int) -> dict[str, np.ndarray]:
     """The firms alive in (or leaving at the end of) period ``t``: the declared panel fields."""
     ids = np.flatnonzero(state.active | (state.died == t))
     n = state.active.size
     tracked = state.sig_active
     aware = state.aware[:n][ids][:, tracked]
-    out: dict[str, np.ndarray] = {"period": np.full(ids.size, t), "firm": ids}
+    out: dict[str, np.ndarray] = {"period": np.full(ids.size, rel), "firm": ids}
     for name in panel_fields(State):
         out[name] = getattr(state, name)[ids]
     out["markets"] = state.access[ids].sum(axis=1)
@@ -77,6 +81,32 @@ def _firm_frame(panel: list[dict[str, np.ndarray]], world: World, sc: Scenario) 
     return firms
 
 
+#: the last burn-in computed in this process: arms of one replicate run one after the other
+_BURN_IN_CACHE: dict[tuple, tuple[World, State]] = {}
+
+
+def _after_burn_in(
+    scenario: Scenario, replicate: int, seed: int | np.random.SeedSequence, pricing: str
+) -> tuple[World, State, Streams]:
+    """The replicate's world and its state after the burn-in (a fresh copy for each arm)."""
+    streams = replicate_streams(seed, replicate)
+    seed_key = (
+        (seed.entropy, tuple(seed.spawn_key)) if isinstance(seed, np.random.SeedSequence) else seed
+    )
+    key = (scenario.model_dump_json(), replicate, seed_key, pricing)
+    if key not in _BURN_IN_CACHE:
+        baseline = resolve_model({"preset": BASELINE})
+        world, state = build(scenario, baseline, streams)
+        if scenario.burn_in:
+            ctx = Context(world, scenario, baseline, pricing, streams)
+            for _ in range(scenario.burn_in):
+                check_record(step(state, ctx), state.t, f"replicate {replicate}, burn-in")
+        _BURN_IN_CACHE.clear()
+        _BURN_IN_CACHE[key] = (world, state)
+    world, state = _BURN_IN_CACHE[key]
+    return world, copy.deepcopy(state), streams
+
+
 def run_arm(
     scenario: Scenario,
     model: ModelConfig,
@@ -88,25 +118,48 @@ def run_arm(
     firm_panel: bool = False,
     keep_profit: bool = False,
     on_period: Callable[[int], None] | None = None,
+    diagnostics: tuple[int, int] | None = None,
 ) -> ArmRun:
-    """Simulate one arm (a model or the baseline) of one replicate for ``periods`` periods."""
-    streams = replicate_streams(seed, replicate)
-    world, state = build(scenario, model, streams)
+    """Simulate one arm (a model or the baseline) of one replicate for ``periods`` periods.
+
+    The first ``scenario.burn_in`` periods run under independent marketing for every arm (the
+    same streams, so every arm of a replicate leaves the burn-in in the same state); then the
+    arm's model switches on and its periods are recorded, numbered from 0.
+
+    ``diagnostics = (periods, sample)`` evaluates, in each of the last ``periods`` periods, the
+    one-period membership deviation of ``sample`` random firms (:mod:`.diagnostics`).
+    """
+    world, state, streams = _after_burn_in(scenario, replicate, seed, pricing)
     ctx = Context(world, scenario, model, pricing, streams)
+    ctx.switch_model(model, state.t)
     if keep_profit:
         ctx.profit_log = []
     rows = []
     panel: list[dict[str, np.ndarray]] = []
+    cases: list[DeviationCase] = []
+    diag_from = periods - diagnostics[0] if diagnostics else periods
     for _ in range(periods):
         t = state.t
-        rows.append(check_record(step(state, ctx), t, f"replicate {replicate}, {model.preset}"))
+        rel = t - ctx.start
+        if rel >= diag_from and diagnostics is not None:
+            record, found = deviation_step(state, ctx, sample=diagnostics[1])
+            cases.extend(found)
+        else:
+            record = step(state, ctx)
+        rows.append(check_record(record, rel, f"replicate {replicate}, {model.preset}"))
         if firm_panel:
-            panel.append(_panel(state, world, t))
+            panel.append(_panel(state, world, t, rel))
         if on_period is not None:
-            on_period(t)
+            on_period(rel)
     window = scenario.diffusion.signal_window
-    times = [float(t90) if t90 >= 0 else float(window) for _, t90 in state.signal_log]
-    times += [float(t90) for t90 in state.sig_t90[state.sig_active] if t90 >= 0]
+    # signals that arrived after the model switched on
+    times = [
+        float(t90) if t90 >= 0 else float(window)
+        for start, t90 in state.signal_log
+        if start >= ctx.start
+    ]
+    mine = state.sig_active & (state.sig_start >= ctx.start)
+    times += [float(t90) for t90 in state.sig_t90[mine] if t90 >= 0]
     return ArmRun(
         cluster=pd.DataFrame(rows),
         members=ctx.member_log,
@@ -114,6 +167,7 @@ def run_arm(
         firms=_firm_frame(panel, world, scenario) if panel else None,
         profit=[pr for pr, _ in ctx.profit_log] if keep_profit else None,
         active=[ac for _, ac in ctx.profit_log] if keep_profit else None,
+        deviations=cases if diagnostics is not None else None,
     )
 
 

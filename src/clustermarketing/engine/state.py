@@ -131,6 +131,9 @@ class State:
         "last period's value of membership (members)", FIRM, unit="CU", panel=True
     )
     payoff: np.ndarray = declared("last imitation payoff", FIRM, unit="CU")
+    barred_until: np.ndarray = declared(
+        "first period in which an excluded firm may rejoin", FIRM, unit="period"
+    )
     join_value: np.ndarray = declared(
         "last period's profit gain a non-member would have had as a member", FIRM, unit="CU"
     )

@@ -2,7 +2,8 @@
 
 Nerlove–Arrow stocks: ``G ← (1 − δ_G) G + α x^η`` for a firm's own brand building and
 the regional brand (when a mechanism keeps one, :mod:`.mechanisms.regional_brand`; otherwise
-it decays). Quality loses ``quality_obsolescence`` a period; a successful own
+it decays). Quality gained by development erodes towards the firm's quality at birth,
+``q ← q₀ + (1 − quality_obsolescence)(q − q₀)`` (competitors catch up); a successful own
 development project (probability ``success``) adds ``effect``; a pooled project succeeds with
 ``1 − (1 − success)^min(contributors, stocks.pooled_development_cap)`` and lifts every member (shared gains, pooled risk).
 """
@@ -42,7 +43,10 @@ def update_stocks(p: Period, *, mkt: Market, hooks: Mechanisms) -> Stocks:
         "regional_brand", p, (1.0 - sk.brand_decay) * state.regional_brand, units=mkt.units
     )
     pj = F_INDEX["product_development"]
-    quality = np.maximum(0.0, state.quality - sk.quality_obsolescence)
+    # competitors catch up: the advantage gained by development erodes towards the quality the
+    # firm was born with (so quality is stationary without development, not drifting down)
+    base = p.world.init_quality
+    quality = base + (1.0 - sk.quality_obsolescence) * (state.quality - base)
     quality[plan.alone[pj] & (d.uniform("develop") < plan.success[pj])] += e[pj]
     if plan.pooled[pj] and contrib.any():
         p_pool = 1.0 - (1.0 - plan.success[pj]) ** min(

@@ -105,7 +105,26 @@ class RegulationConfig(BaseModel):
         1.0, "scales all detection probabilities (0 = no monitoring)", seed="000", ge=0, le=1
     )
     fine: float = P(300.0, "fine on a detected free-rider", unit="CU", ge=0, le=1e9)
+    cheat_cost_saving: float = P(
+        0.05,
+        "share of its unit cost a free-rider saves by not keeping the cooperative's rules (quality "
+        "standard, channel obligations): the private temptation of free-riding besides the "
+        "contribution it withholds (an assumption, see docs/model.md)",
+        unit="share of unit cost",
+        seed="choice",
+        ge=0,
+        lt=1,
+    )
     exclusion: float = P(0.5, "probability a detected free-rider is excluded", ge=0, le=1)
+    exclusion_periods: int = P(
+        8,
+        "periods an excluded firm may not rejoin (what exclusion costs it: the value of "
+        "membership it forgoes meanwhile)",
+        unit="periods",
+        seed="choice",
+        ge=0,
+        le=1000,
+    )
     norm_strength: float = P(
         100.0, "ν: social cost of free-riding per unit of trust", unit="CU", ge=0, le=1e9
     )

@@ -101,7 +101,7 @@ class MembershipConfig(BaseModel):
     initial_share: float = P(
         0.3, "share of firms that are members at t=0 when a model cooperates", ge=0, le=1
     )
-    join_rate: float = P(0.3, "max per-period probability of a joining decision", ge=0, le=1)
+    join_rate: float = P(0.8, "max per-period probability of a joining decision", ge=0, le=1)
     decision_scale: float = P(
         200.0, "scale of the logistic join decision on net benefit", unit="CU", gt=0, le=1e9
     )
@@ -153,7 +153,15 @@ class StocksConfig(BaseModel):
     brand_damage: float = P(
         0.5, "share of the regional brand lost per unit share of cheating output", ge=0, le=1
     )
-    quality_obsolescence: float = P(0.01, "quality lost per period without development", ge=0, le=1)
+    quality_obsolescence: float = P(
+        0.05,
+        "share of the quality gained by development that competitors erode each period: "
+        "q ← q₀ + (1 − this)(q − q₀), q₀ the quality at birth",
+        unit="1/period",
+        seed="choice",
+        ge=0,
+        le=1,
+    )
     pooled_development_cap: int = P(
         5,
         "at most this many contributors' projects count towards pooled development success: "

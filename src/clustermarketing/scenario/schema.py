@@ -48,6 +48,16 @@ class Scenario(BaseModel):
     horizon: int = P(
         40, "periods simulated (a period is a quarter)", unit="periods", ge=1, le=10_000
     )
+    burn_in: int = P(
+        12,
+        "periods simulated under independent marketing before the model switches on (outputs "
+        "cover the periods after it): the initial draw's shake-out of unviable firms happens "
+        "here, so the comparison starts from a settled cluster",
+        unit="periods",
+        seed="choice",
+        ge=0,
+        le=1000,
+    )
     replicates: int = P(8, "independent replicates (children of one SeedSequence)", ge=1, le=10_000)
     pricing: Literal["nash", "cartel"] = P(
         "nash",

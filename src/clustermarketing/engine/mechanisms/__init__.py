@@ -43,7 +43,7 @@ class Period:
     writes back, so what a hook sees is the state as of the phase it is called from.
     """
 
-    t: int
+    t: int  # periods since the model switched on (0 = its first period, after the burn-in)
     world: World
     state: State
     sc: Scenario
