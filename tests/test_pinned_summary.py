@@ -15,9 +15,9 @@ import clustermarketing as cm
 
 # example/model (120 firms, 8 periods, 2 replicates, seed 11) -> sha256 of the summary JSON
 RUNS = {
-    "footwear/collective_mark": "f55bccd5429b655638ed0f5e59a09390b4a06c266e04952dcfea2d5a4ae66f7b",
-    "optoelectronics/exhibition_promotion": "bc74c5d7276f568af71f0b58da0fc53571c8b675b7bd1d6fce17e8d867316e59",
-    "footwear/share_marketing_channel": "8021f6e8c2304426a432be0d08c5020d98b5b9e3632f45161a7bba1e8a62edbb",
+    "footwear/collective_mark": "76ecd5f08c461af36c1ab3bfd18939de03b0e4e419965066ccf77217aff8733f",
+    "optoelectronics/exhibition_promotion": "9136c9b294c41b56697138cea3f8304fe1dfdf4f2197628429e4f8e66b140354",
+    "footwear/share_marketing_channel": "2136a25c8178d0f8d2b7dd4bf040248ed0936bd338267f352c353785d55df030",
 }
 
 

@@ -1,8 +1,14 @@
-"""Market access: own entry, new markets from signals, the cooperative's reach, fairs.
+"""Market access: own entry, new markets from signals, the cooperative's reach, fairs, upkeep.
 
 Seed 000: market access and new-market development are marketing functions; pooled, the
 cooperative pays a market's entry cost once and every member sells there through it; mechanisms
 open more (e.g. buyer matching at a fair, :mod:`.mechanisms.fairs`).
+
+Markets cost something to keep: own access to a market other than home costs its
+``maintenance_cost`` every period and lapses when last period's margin there did not cover it.
+The cooperative keeps a market for the ``k`` members that reach it only through it at
+``maintenance_cost · k^θ`` (θ of pooled market access: scale economies, not a free ride), and
+drops it when their margin there does not cover that.
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ class Access:
     avail: np.ndarray  # (n, M) bool: own access or the cooperative's, active firms only
     entry_paid: np.ndarray  # (n,) entry costs paid by firms alone
     coop_entry: float  # entry costs paid by the cooperative
+    own_maintenance: np.ndarray  # (n,) cost of keeping own access this period
+    coop_maintenance: float  # cost of keeping the cooperative's markets this period
+    lapsed: int  # own (firm, market) accesses that lapsed this period
 
 
 def update_access(p: Period, *, hooks: Mechanisms) -> Access:
@@ -33,8 +42,22 @@ def update_access(p: Period, *, hooks: Mechanisms) -> Access:
     """
     state, w, plan, d, eff = p.state, p.world, p.plan, p.draws, p.eff
     n = w.n
-    access = state.access.copy()
+    maint = w.maintenance
+    # access lapses where last period's margin did not cover its upkeep
+    lapse = state.access & (state.pair_margin < maint[None, :]) & (maint[None, :] > 0)
+    access = state.access & ~lapse
     coop_access = state.coop_access.copy()
+    theta = plan.theta[F_INDEX["market_access"]]
+    if coop_access[1:].any():
+        # the cooperative keeps a market while its members' margin there covers its upkeep
+        users = eff[:, None] & ~access  # members reaching the market only through it
+        k = users.sum(axis=0)
+        margin = np.where(users & np.isfinite(state.pair_margin), state.pair_margin, 0.0).sum(
+            axis=0
+        )
+        cost = maint * np.power(np.maximum(k, 1), theta)
+        drop = coop_access & (maint > 0) & (k > 0) & (margin < cost)
+        coop_access &= ~drop
     entry_paid = np.zeros(n)
     coop_entry = 0.0
     # firms whose own market-access effort succeeds this period open the first market they lack
@@ -70,4 +93,11 @@ def update_access(p: Period, *, hooks: Mechanisms) -> Access:
         view = replace(p, state=replace(state, access=access))
         access |= hooks.call("open_markets", view)
     avail = (access | (eff[:, None] & coop_access[None, :])) & state.active[:, None]
-    return Access(access, coop_access, avail, entry_paid, coop_entry)
+    own_maint = (access & state.active[:, None]) @ maint
+    users = (eff[:, None] & ~access & coop_access[None, :] & state.active[:, None]).sum(axis=0)
+    coop_maint = float(
+        np.sum(np.where(users > 0, maint * np.power(np.maximum(users, 1), theta), 0.0))
+    )
+    return Access(
+        access, coop_access, avail, entry_paid, coop_entry, own_maint, coop_maint, int(lapse.sum())
+    )

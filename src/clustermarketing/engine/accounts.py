@@ -33,7 +33,7 @@ class Accounts:
 
     production: np.ndarray
     overhead: np.ndarray  # fixed operating cost
-    own_marketing: np.ndarray  # own functions + market entry
+    own_marketing: np.ndarray  # own functions + market entry + upkeep of own access
     share: np.ndarray  # allocated pooled cost, net of the rebate of a surplus
     fees: np.ndarray
     transaction: np.ndarray
@@ -115,7 +115,11 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
     excluded = caught & (d.uniform("exclude") < reg.exclusion)
     coord = coordination_cost(p)
     pooled_total = (
-        float(plan.pooled_cost.sum()) + coord + hooks.call("pooled_cost", p, 0.0) + acc.coop_entry
+        float(plan.pooled_cost.sum())
+        + coord
+        + hooks.call("pooled_cost", p, 0.0)
+        + acc.coop_entry
+        + acc.coop_maintenance
     )
     payers = np.flatnonzero(contrib)
     fine_income = float(fines.sum())
@@ -152,7 +156,7 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
         base = fees[takers] if fee_income > 0 else np.ones(takers.size)
         rebate[takers] = surplus * base / base.sum()
     share -= rebate
-    own_marketing = plan.own_cost + acc.entry_paid
+    own_marketing = plan.own_cost + acc.entry_paid + acc.own_maintenance
     profit = (
         revenue
         - production

@@ -133,7 +133,7 @@ def _ties(
     t = scenario.ties
     g = streams.build_gen
     strong = generate_ties(n, t.strong_degree, t.proximity, t.locality, g("build.ties.strong"), n0)
-    weak = generate_ties(n, t.weak_degree, t.proximity, t.locality, g("build.ties.weak"), n0)
+    weak = generate_ties(n, t.weak_degree, t.weak_proximity, t.locality, g("build.ties.weak"), n0)
     weak = weak - weak.multiply(strong)  # a pair is tied once, by its strongest tie
     weak.eliminate_zeros()
     if t.source == "edgelist":
@@ -222,6 +222,7 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
         brand_sens=np.array([m.brand_sensitivity for m in mk]),
         u0=np.array([m.outside_utility for m in mk]),
         entry_cost=np.array([m.entry_cost for m in mk]),
+        maintenance=np.array([0.0 if j == 0 else m.maintenance_cost for j, m in enumerate(mk)]),
         trend=np.array([m.trend for m in mk]),
         vol=np.array([m.volatility for m in mk]),
         leader=tr["leader"],
@@ -253,6 +254,7 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
         goodwill=np.zeros(n),
         channel_added=np.zeros(n),
         access=tr["access"].copy(),
+        pair_margin=np.full((n, len(mk)), np.inf),  # no margin observed yet: nothing lapses
         cash=world.init_cash.copy(),
         member=np.zeros(n, dtype=bool),
         contributes=np.zeros(n, dtype=bool),

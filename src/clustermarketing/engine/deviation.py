@@ -116,7 +116,9 @@ def _pooled_function_cost(plan: FunctionPlan) -> np.ndarray:
     return cost
 
 
-def _joiner_share(p: Period, books: Accounts, units: np.ndarray, revenue: np.ndarray) -> np.ndarray:
+def _joiner_share(
+    p: Period, books: Accounts, mkt: Market, units: np.ndarray, revenue: np.ndarray
+) -> np.ndarray:
     """What one more contributor would be allocated this period, by the function–interest rule.
 
     Equal: ``A/(k+1)``; proportional: ``A·u_i/(U + u_i)``; dues: the fixed part equally, the rest
@@ -129,8 +131,9 @@ def _joiner_share(p: Period, books: Accounts, units: np.ndarray, revenue: np.nda
     a = books.to_allocate
     if a <= 0:
         return np.zeros(units.size)
-    u_tot = float(units[payers].sum())
-    r_tot = float(revenue[payers].sum())
+    # the contributors' actual volumes this period, plus the joiner's own
+    u_tot = float(mkt.units[payers].sum())
+    r_tot = float(mkt.revenue[payers].sum())
     equal = np.full(units.size, a / (k + 1))
     prop = a * units / np.maximum(u_tot + units, 1e-12)
     if fi.rule == "equal":
@@ -176,7 +179,7 @@ def membership_values(p: Period, *, mkt: Market, acc: Access, books: Accounts) -
         margin = np.bincount(fi, weights=(price - cost) * sales, minlength=n)
         profit_out = np.where(
             leavers,
-            margin - overhead - (plan.own_cost + dropped) - acc.entry_paid,
+            margin - overhead - (plan.own_cost + dropped) - acc.entry_paid - acc.own_maintenance,
             0.0,
         )
         value_member = np.where(leavers, books.profit - profit_out, 0.0)
@@ -204,7 +207,7 @@ def membership_values(p: Period, *, mkt: Market, acc: Access, books: Accounts) -
         revenue = np.bincount(fi, weights=price * sales, minlength=n)
         variable = np.bincount(fi, weights=marginal * (1 - r) * sales, minlength=n)
         contracting = model.contract.contracting_cost * (1.0 - state.trust)
-        share_cost = _joiner_share(p, books, units, revenue)
+        share_cost = _joiner_share(p, books, mkt, units, revenue)
         profit_in = np.where(
             joiners,
             (1 - r) * revenue
@@ -212,6 +215,7 @@ def membership_values(p: Period, *, mkt: Market, acc: Access, books: Accounts) -
             - overhead
             - (plan.own_cost - dropped)
             - acc.entry_paid
+            - acc.own_maintenance
             - share_cost
             - contracting,
             0.0,

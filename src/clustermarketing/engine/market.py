@@ -104,6 +104,7 @@ class Market:
     price: np.ndarray  # (P,)
     share: np.ndarray  # (P,) logit share in its (market, segment)
     sales: np.ndarray  # (P,) units sold
+    margin: np.ndarray  # (P,) (price − marginal cost) × units
     persuasive: np.ndarray  # (P,) brand and promotion utility in δ
     only_coop: np.ndarray  # (P,) bool reached only through the cooperative
     inclusive: np.ndarray  # (M, S) Σ e^{u} per (market, segment)
@@ -119,6 +120,12 @@ class Market:
     cheat_saved: np.ndarray  # (n,) production cost a free-rider saved by cutting corners (CU)
     terms: FirmTerms
     channel_share: np.ndarray  # (n,) pooled channel capacity each firm used this period
+
+    def margins(self, previous: np.ndarray) -> np.ndarray:
+        """The (n, M) margin matrix: this period's where sold, ``previous`` elsewhere."""
+        out = previous.copy()
+        out.ravel()[self.flat] = self.margin
+        return out
 
     def prices(self, previous: np.ndarray) -> np.ndarray:
         """The (n, M) price matrix: this period's prices where sold, ``previous`` elsewhere."""
@@ -186,6 +193,7 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
     limit = np.minimum(w.capacity, own_channel + shared)
     factor = np.minimum(1.0, np.divide(limit, total, out=np.ones(n), where=total > limit))
     sales = demand * factor[fi]
+    margin = (sol.price - cost) * sales
     fixed = np.bincount(
         group, weights=np.exp(delta - persuasive - w.b[fm] * sol.price), minlength=exp_u0.size
     )
@@ -196,6 +204,7 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
         price=sol.price,
         share=sol.share,
         sales=sales,
+        margin=margin,
         persuasive=persuasive,
         only_coop=~state.access.ravel()[flat],
         inclusive=sol.inclusive.reshape(m_count, n_seg),

@@ -233,6 +233,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     # 6 market
     mkt = clear_market(p, avail=acc.avail, hooks=hooks, pricing=ctx.pricing)
     state.price = mkt.prices(state.price)
+    state.pair_margin = mkt.margins(state.pair_margin)
     # 7 accounts
     books = settle(p, mkt=mkt, acc=acc, hooks=hooks)
     state.cash = state.cash + books.profit

@@ -90,6 +90,8 @@ def period_record(
         "transaction_cost": float(books.transaction[act].sum()),
         "contracting_cost": float(books.contracting[act].sum()),
         "commission": float(books.commission[act].sum()),
+        "lapsed_access": float(acc.lapsed),
+        "maintenance_cost": float(acc.own_maintenance[act].sum()) + acc.coop_maintenance,
         "price_iterations": float(mkt.iterations),
         "price_converged": float(mkt.converged),
     }

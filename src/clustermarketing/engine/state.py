@@ -75,6 +75,9 @@ class World:
     brand_sens: np.ndarray = declared("(M,) multiplier of brand utility")
     u0: np.ndarray = declared("(M,) outside utility", unit="utils")
     entry_cost: np.ndarray = declared("(M,) one-off cost of opening access", unit="CU")
+    maintenance: np.ndarray = declared(
+        "(M,) per-period cost of keeping own access (0 at home)", unit="CU/period"
+    )
     trend: np.ndarray = declared("(M,) mean growth of market size", unit="1/period")
     vol: np.ndarray = declared("(M,) s.d. of the market-size shock", unit="1/period")
     leader: np.ndarray = declared("leading enterprise", FIRM, panel=True)
@@ -117,6 +120,11 @@ class State:
         "channel capacity added by own development", FIRM, unit="units/period"
     )
     access: np.ndarray = declared("(n, M) own market access", FIRM)
+    pair_margin: np.ndarray = declared(
+        "(n, M) last period's margin in each market (price − marginal cost) × units",
+        FIRM,
+        unit="CU",
+    )
     cash: np.ndarray = declared("cash", FIRM, unit="CU", panel=True)
     member: np.ndarray = declared("member of the cooperative", FIRM, panel=True)
     contributes: np.ndarray = declared("member contributing (not free-riding)", FIRM, panel=True)

@@ -183,7 +183,15 @@ class TiesConfig(BaseModel):
     weak_degree: float = P(8.0, "mean weak ties per firm", unit="ties", seed="003", ge=0, le=500)
     proximity: float = P(
         0.8,
-        "share of ties formed with geographic neighbours (clustered ≈ 0.8, dispersed 0)",
+        "share of strong ties formed with geographic neighbours (clustered ≈ 0.8, dispersed 0)",
+        seed="003",
+        ge=0,
+        le=1,
+    )
+    weak_proximity: float = P(
+        0.2,
+        "share of weak ties formed with geographic neighbours: weak ties are mostly long-range "
+        "acquaintances that bridge neighbourhoods (Granovetter 1973; seed 003)",
         seed="003",
         ge=0,
         le=1,
@@ -236,6 +244,14 @@ class Market(BaseModel):
     )
     entry_cost: float = P(
         2000.0, "one-off cost of opening own access to this market", unit="CU", ge=0, le=1e9
+    )
+    maintenance_cost: float = P(
+        200.0,
+        "per-period cost of keeping own access (logistics, a local agent); access lapses when "
+        "last period's margin there did not cover it. The first market is home: no maintenance",
+        unit="CU/period",
+        ge=0,
+        le=1e9,
     )
     outside_utility: float = P(
         3.0,

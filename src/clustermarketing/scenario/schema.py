@@ -24,8 +24,22 @@ from clustermarketing.scenario.functions import FunctionsConfig
 
 def _default_markets() -> list[Market]:
     return [
-        Market(name="home", size=60_000, trend=0.01, price_sensitivity=0.25, entry_cost=0),
-        Market(name="national", size=80_000, trend=0.015, price_sensitivity=0.2, entry_cost=2000),
+        Market(
+            name="home",
+            size=60_000,
+            trend=0.01,
+            price_sensitivity=0.25,
+            entry_cost=0,
+            maintenance_cost=0,
+        ),
+        Market(
+            name="national",
+            size=80_000,
+            trend=0.015,
+            price_sensitivity=0.2,
+            entry_cost=2000,
+            maintenance_cost=200,
+        ),
         Market(
             name="international",
             size=100_000,
@@ -34,6 +48,7 @@ def _default_markets() -> list[Market]:
             price_sensitivity=0.15,
             brand_sensitivity=1.5,
             entry_cost=6000,
+            maintenance_cost=600,
         ),
     ]
 
