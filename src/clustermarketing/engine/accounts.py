@@ -42,6 +42,7 @@ class Accounts:
     fines: np.ndarray
     profit: np.ndarray
     excluded: np.ndarray  # bool: caught and excluded this period
+    detection: np.ndarray  # (n,) probability a free-rider is detected this period
     pooled_total: float
     coordination: float
     subsidy: float
@@ -181,6 +182,7 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
         fines=fines,
         profit=profit,
         excluded=excluded,
+        detection=p_catch,
         pooled_total=pooled_total,
         coordination=coord,
         subsidy=subsidy,

@@ -44,6 +44,8 @@ MAY_BE_UNDEFINED: frozenset[str] = frozenset(
         "trust",
         "awareness",
         "product_diversity",
+        "free_riding_gain",
+        "detection_probability",
     }
 )
 

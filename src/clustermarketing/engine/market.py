@@ -118,6 +118,7 @@ class Market:
     commission: float
     free_rider: np.ndarray  # (n,) bool
     cheat_saved: np.ndarray  # (n,) production cost a free-rider saved by cutting corners (CU)
+    cheat_potential: np.ndarray  # (n,) what cutting corners would save any member (CU)
     terms: FirmTerms
     channel_share: np.ndarray  # (n,) pooled channel capacity each firm used this period
 
@@ -218,6 +219,10 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
         commission=commission,
         free_rider=free_rider,
         cheat_saved=cheat_unit * np.bincount(fi, weights=sales, minlength=n),
+        cheat_potential=w.base_cost
+        * np.where(eff, terms.cost_factor, 1.0)
+        * model.regulation.cheat_cost_saving
+        * np.bincount(fi, weights=sales, minlength=n),
         terms=terms,
         channel_share=shared,
     )

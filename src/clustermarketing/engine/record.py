@@ -90,6 +90,11 @@ def period_record(
         "transaction_cost": float(books.transaction[act].sum()),
         "contracting_cost": float(books.contracting[act].sum()),
         "commission": float(books.commission[act].sum()),
+        # the social dilemma: what free-riding would save a member this period (dues, share, cut
+        # corners) and how likely it is to be caught
+        # (dues and the share net of any rebate: a free-rider forgoes the rebate too)
+        "free_riding_gain": _mean(books.fees + books.share + mkt.cheat_potential, act & eff),
+        "detection_probability": _mean(books.detection, act & eff),
         "lapsed_access": float(acc.lapsed),
         "maintenance_cost": float(acc.own_maintenance[act].sum()) + acc.coop_maintenance,
         "price_iterations": float(mkt.iterations),
