@@ -1,0 +1,200 @@
+"""The coalition-game calculator: a TU game in, allocations and their stability out.
+
+The numbers come from :mod:`clustermarketing.games.cooperative` (Shapley value, normalised
+Banzhaf value scaled to v(N), nucleolus — the prenucleolus when the imputation set is empty —,
+least core and core membership); the JSON has the keys of ``clustermarketing game --format
+json`` (``players``, ``kind``, ``grand_coalition_value``, ``stand_alone``, ``core_empty``,
+``least_core_epsilon``, ``coalition_values``, ``allocations``, ``reading``, ``units``), so a
+game solved in the browser and on the command line give the same numbers (a test checks it).
+
+A game arrives as ``{"players": [...], "values": ...}`` with ``values`` either a mapping
+``"a,b" → v`` (members joined by ``,`` or ``+``; every non-empty coalition) or the list of
+``2^n`` (or ``2^n − 1``, the empty coalition left out) numbers in bitmask order — the formats
+of a game file, parsed by the same :func:`~clustermarketing.games.cooperative.io.parse_game`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from clustermarketing.games.cooperative import (
+    TUGame,
+    banzhaf,
+    core_contains,
+    is_core_empty,
+    least_core,
+    nucleolus,
+    prenucleolus,
+    shapley,
+)
+from clustermarketing.games.cooperative.io import GameFileError, parse_game
+
+__all__ = ["RULES", "analyse", "game_from_request"]
+
+#: allocation rules, in the order the command line shows them
+RULES = ("equal", "proportional", "shapley", "banzhaf", "nucleolus")
+#: relative size below which a number is written as 0 (LP round-off), as on the command line
+ZERO = 1e-9
+
+
+def _clean(x: float, scale: float) -> float:
+    x = float(x)
+    return 0.0 if abs(x) <= ZERO * max(1.0, scale) else x + 0.0
+
+
+def _members(game: TUGame, mask: int) -> list[str]:
+    return [str(p) for i, p in enumerate(game.players) if mask >> i & 1]
+
+
+def _name(players: list[str]) -> str:
+    return "{" + ", ".join(players) + "}"
+
+
+def game_from_request(
+    players: list[str] | None, values: dict[str, Any] | list[Any], kind: str, source: str = "game"
+) -> TUGame:
+    """A :class:`TUGame` from the request's players and values (errors name the coalition)."""
+    cost = kind == "cost"
+    entries: list[Any]
+    entries = [(str(k), v) for k, v in values.items()] if isinstance(values, dict) else list(values)
+    if not entries:
+        raise GameFileError(f"{source}: values: empty; expected a value for every coalition")
+    return parse_game(entries, players=players, cost=cost, source=source)
+
+
+def _allocations(game: TUGame) -> tuple[dict[str, np.ndarray], str]:
+    n = game.n
+    grand = float(game.values[-1])
+    alone = game.values[1 << np.arange(n)]
+    proportional = grand * alone / alone.sum() if alone.sum() != 0 else np.full(n, grand / n)
+    try:
+        nucl, method = nucleolus(game), "nucleolus"
+    except ValueError:  # the stand-alone values add up to more than v(N): no imputation
+        nucl, method = prenucleolus(game), "prenucleolus"
+    return {
+        "equal": np.full(n, grand / n),
+        "proportional": proportional,
+        "shapley": shapley(game),
+        "banzhaf": banzhaf(game) * grand,
+        "nucleolus": nucl,
+    }, method
+
+
+def _amount(x: float, scale: float, unit: str) -> str:
+    d = (
+        4
+        if scale <= 0 or not math.isfinite(scale)
+        else int(min(4, max(0, 4 - math.floor(math.log10(scale)))))
+    )
+    text = f"{x:,.{d}f}"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]
+    return text + (f" {unit}" if unit else "")
+
+
+def reading(result: dict[str, Any]) -> list[str]:
+    """What the numbers mean: v(N), whether the core is empty, the least-core ε, blocking."""
+    cost = result["kind"] == "cost"
+    unit = result.get("unit") or ""
+    scale = max([abs(v) for v in result["coalition_values"].values()] or [1.0])
+    vn, eps, n = (
+        result["grand_coalition_value"],
+        result["least_core_epsilon"],
+        len(result["players"]),
+    )
+    letter = "c" if cost else "v"
+    pct = f" ({abs(eps) / abs(vn):.1%} of {letter}(N))" if vn else ""
+    lines = [
+        f"{letter}(N) = {_amount(vn, scale, unit)}: "
+        + (
+            f"what serving all {n} players together costs"
+            if cost
+            else f"what all {n} players gain together"
+        )
+        + ", to be shared."
+    ]
+    if result["core_empty"]:
+        lines.append(
+            "The core is empty: every split leaves some coalition "
+            + ("paying more than it would alone" if cost else "better off on its own")
+            + f". The least-core ε = {_amount(eps, scale, unit)}{pct} is how much going alone "
+            "would have to cost every coalition before some split kept all of them in."
+        )
+    elif eps < 0:
+        lines.append(
+            "The core is non-empty: some splits give every coalition "
+            + ("a share no larger than its own cost" if cost else "at least what it gets alone")
+            + f". In the least core every coalition is {_amount(-eps, scale, unit)}{pct} better "
+            "off than on its own."
+        )
+    else:
+        lines.append(
+            "The core is non-empty but has no slack (least-core ε = 0): in every stable split "
+            "some coalition is exactly indifferent to leaving."
+        )
+    inside = []
+    for name, a in result["allocations"].items():
+        label = a.get("method", name)
+        if a["in_core"]:
+            inside.append(label)
+            continue
+        verb = "save" if cost else "gain"
+        lines.append(
+            f"{label}: blocked by {_name(a['blocking_coalition'])}, which would {verb} "
+            f"{_amount(a['max_excess'], scale, unit)} by leaving."
+        )
+    if inside:
+        lines.append(f"In the core: {', '.join(inside)}.")
+    return lines
+
+
+def analyse(game: TUGame, unit: str | None = None) -> dict[str, Any]:
+    """Every number of the calculator as JSON-ready data (see the module docstring)."""
+    scale = float(np.max(np.abs(game.values))) or 1.0
+    players = [str(p) for p in game.players]
+    lc = least_core(game)
+    allocations, method = _allocations(game)
+    result: dict[str, Any] = {
+        "players": players,
+        "kind": "cost" if game.cost else "value",
+        "cost_game": bool(game.cost),
+        "unit": unit,
+        "grand_coalition_value": _clean(game.values[-1], scale),
+        "stand_alone": {p: _clean(game.values[1 << i], scale) for i, p in enumerate(players)},
+        "core_empty": bool(is_core_empty(game)),
+        "least_core_epsilon": _clean(lc.epsilon, scale),
+        "coalition_values": {
+            _name(_members(game, m)): _clean(game.values[m], scale) for m in range(1, 1 << game.n)
+        },
+        "allocations": {},
+    }
+    for name in RULES:
+        x = allocations[name]
+        check = core_contains(game, x, tol=1e-7)
+        entry: dict[str, Any] = {
+            "values": {p: _clean(v, scale) for p, v in zip(players, x, strict=True)},
+            "in_core": bool(check.in_core),
+            "max_excess": _clean(check.excess, scale),
+            "max_excess_coalition": [str(p) for p in check.players],
+            "blocking_coalition": [] if check.in_core else [str(p) for p in check.players],
+        }
+        if name == "nucleolus":
+            entry["method"] = method
+        result["allocations"][name] = entry
+    shown = unit or "value units"
+    result["units"] = dict.fromkeys(
+        (
+            "coalition_values",
+            "grand_coalition_value",
+            "stand_alone",
+            "allocations",
+            "max_excess",
+            "least_core_epsilon",
+        ),
+        shown,
+    )
+    result["reading"] = reading(result)
+    return result
