@@ -89,6 +89,9 @@ class JobManager:
         self._executor = self._make_executor()
         self._reader = threading.Thread(target=self._read, name="cm-progress", daemon=True)
         self._reader.start()
+        if self.settings.executor == "process":  # start the workers now, not at the first job
+            for _ in range(self.settings.workers):
+                self._executor.submit(tasks.warm)
 
     def shutdown(self) -> None:
         """Cancel queued jobs, stop running ones, record both as interrupted."""
@@ -109,6 +112,10 @@ class JobManager:
                 self._queue.put(None)
         if self._reader is not None:
             self._reader.join(timeout=2)
+        if self._queue is not None and hasattr(self._queue, "close"):
+            with contextlib.suppress(Exception):
+                self._queue.close()
+                self._queue.join_thread()
 
     # ---------------------------------------------------------------- progress
     def _read(self) -> None:

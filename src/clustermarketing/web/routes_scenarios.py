@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from clustermarketing.web import scenarios
 from clustermarketing.web.problems import ProblemError, invalid, problem_responses
-from clustermarketing.web.schemas import Example, Health, ModelInfo, UploadResult, Validation
+from clustermarketing.web.schemas import Check, Example, Health, ModelInfo, UploadResult, Validation
 from clustermarketing.web.uploads import display, store_upload, text_of
 
 router = APIRouter(prefix="/api", tags=["scenarios"])
@@ -144,6 +144,28 @@ def validate(request: Request, scenario: ScenarioBody) -> dict[str, Any]:
         "warnings": loaded.warnings,
         "scenario": dump,
     }
+
+
+@router.post(
+    "/scenarios/check",
+    response_model=Check,
+    summary="Like /api/validate, but always 200: {valid, validation | problem} (live checks)",
+    responses=problem_responses(413, 422),
+)
+def check(request: Request, scenario: ScenarioBody) -> dict[str, Any]:
+    """The editor checks as the user types: an invalid scenario is an answer, not an error
+    (a 422 would be logged by the browser as a failed request on every keystroke)."""
+    try:
+        return {"valid": True, "validation": validate(request, scenario), "problem": None}
+    except ProblemError as e:
+        if e.status != 422:
+            raise
+        return {
+            "valid": False,
+            "validation": None,
+            "problem": {"type": e.type, "title": e.title, "status": e.status, "detail": e.detail,
+                        "errors": e.errors},
+        }  # fmt: skip
 
 
 def _file_name(name: str) -> str:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "AHPRequest",
     "AHPResult",
+    "Check",
     "CompareRequest",
     "Example",
     "ExperimentSummary",
@@ -181,6 +182,14 @@ class Validation(BaseModel):
     max_run_size: int
     warnings: list[str]
     scenario: dict[str, Any] = Field(..., description="the scenario with every default filled in")
+
+
+class Check(BaseModel):
+    valid: bool
+    validation: Validation | None
+    problem: dict[str, Any] | None = Field(
+        None, description="the problem /api/validate would answer"
+    )
 
 
 class UploadResult(BaseModel):

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["execute", "init_worker", "set_reporter"]
+__all__ = ["execute", "init_worker", "set_reporter", "warm"]
 
 _report: Callable[[tuple[Any, ...]], None] | None = None
 #: seconds between two progress messages of one job
@@ -49,6 +49,14 @@ def init_worker(queue: Any) -> None:
     """Initializer of a worker process: report through ``queue``; leave Ctrl-C to the server."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     set_reporter(queue.put)
+
+
+def warm() -> None:
+    """Import what the tasks need, so that the first job does not wait for it (run once per
+    worker process when the server starts)."""
+    import clustermarketing.analysis
+    import clustermarketing.evaluation.recommend
+    import clustermarketing.io  # noqa: F401
 
 
 def _send(message: tuple[Any, ...]) -> None:

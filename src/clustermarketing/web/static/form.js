@@ -213,7 +213,12 @@ const SchemaForm = (() => {
     function redraw() {
       const open = new Set([...container.querySelectorAll("details[open]")].map((d) => d.dataset.group));
       container.replaceChildren();
-      for (const [k, p] of Object.entries(root.properties)) container.append(field([k], p, deref(root, p).default, 0));
+      const general = el("div", { class: "fields" });
+      container.append(el("details", { class: "group", open: true, "data-group": "" }, el("summary", {}, "General"), general));
+      for (const [k, p] of Object.entries(root.properties)) {
+        const f = field([k], p, deref(root, p).default, 0);
+        (f.tagName === "DETAILS" ? container : general).append(f);
+      }
       for (const d of container.querySelectorAll("details")) if (open.has(d.dataset.group)) d.open = true;
     }
 

@@ -20,9 +20,15 @@
   async function validate() {
     const mine = ++seq;
     preview.textContent = JSON.stringify(doc, null, 1);
+    let r;
     try {
-      const v = await api("POST", "/api/validate", doc);
-      if (mine !== seq) return;
+      r = await api("POST", "/api/scenarios/check", doc);
+    } catch (e) {
+      r = { valid: false, problem: e.problem || { detail: e.message, errors: [] } };
+    }
+    if (mine !== seq) return;
+    if (r.valid) {
+      const v = r.validation;
       form.mark([]);
       status.className = "status ok";
       const big = v.run_size > v.max_run_size;
@@ -31,9 +37,8 @@
         big ? el("span", { class: "warn" }, ` — above this server's cap of ${v.max_run_size.toLocaleString()}: use fewer firms, periods or replicates`) : "",
         ...v.warnings.map((w) => el("div", { class: "warn" }, "warning: " + w)));
       status.dataset.valid = "true";
-    } catch (e) {
-      if (mine !== seq) return;
-      const p = e.problem || { detail: e.message, errors: [] };
+    } else {
+      const p = r.problem;
       form.mark(p.errors);
       status.className = "status bad";
       status.dataset.valid = "false";
