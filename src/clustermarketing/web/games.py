@@ -92,11 +92,12 @@ def _amount(x: float, scale: float, unit: str) -> str:
     text = f"{x:,.{d}f}"
     if text.startswith("-") and not text.strip("-0.,"):
         text = text[1:]
-    return text + (f" {unit}" if unit else "")
+    return text + (f" {unit}" if unit else "")  # the command line's format_amount + unit
 
 
 def reading(result: dict[str, Any]) -> list[str]:
-    """What the numbers mean: v(N), whether the core is empty, the least-core ε, blocking."""
+    """What the numbers mean: v(N), whether the core is empty, the least-core ε, which coalition
+    blocks which rule (the sentences of ``clustermarketing game``; a test checks they agree)."""
     cost = result["kind"] == "cost"
     unit = result.get("unit") or ""
     scale = max([abs(v) for v in result["coalition_values"].values()] or [1.0])
@@ -110,44 +111,43 @@ def reading(result: dict[str, Any]) -> list[str]:
     lines = [
         f"{letter}(N) = {_amount(vn, scale, unit)}: "
         + (
-            f"what serving all {n} players together costs"
+            f"what serving all {n} players together costs, to be shared."
             if cost
-            else f"what all {n} players gain together"
+            else f"what all {n} players gain together, to be shared."
         )
-        + ", to be shared."
     ]
     if result["core_empty"]:
         lines.append(
             "The core is empty: every split leaves some coalition "
-            + ("paying more than it would alone" if cost else "better off on its own")
-            + f". The least-core ε = {_amount(eps, scale, unit)}{pct} is how much going alone "
-            "would have to cost every coalition before some split kept all of them in."
+            + ("paying more than it would alone. " if cost else "better off on its own. ")
+            + f"The least-core ε = {_amount(eps, scale, unit)}{pct} is how much going alone "
+            "would have to cost every coalition (an exit fee, or support kept only inside the "
+            "grand coalition) before some split kept all of them in."
         )
     elif eps < 0:
         lines.append(
             "The core is non-empty: some splits give every coalition "
             + ("a share no larger than its own cost" if cost else "at least what it gets alone")
             + f". In the least core every coalition is {_amount(-eps, scale, unit)}{pct} better "
-            "off than on its own."
+            "off than on its own: the margin of the most stable split."
         )
     else:
         lines.append(
             "The core is non-empty but has no slack (least-core ε = 0): in every stable split "
             "some coalition is exactly indifferent to leaving."
         )
-    inside = []
+    inside = [name for name, a in result["allocations"].items() if a["in_core"]]
     for name, a in result["allocations"].items():
-        label = a.get("method", name)
         if a["in_core"]:
-            inside.append(label)
             continue
         verb = "save" if cost else "gain"
         lines.append(
-            f"{label}: blocked by {_name(a['blocking_coalition'])}, which would {verb} "
-            f"{_amount(a['max_excess'], scale, unit)} by leaving."
+            f"{a.get('method', name)}: blocked by {_name(a['blocking_coalition'])}, which would "
+            f"{verb} {_amount(a['max_excess'], scale, unit)} by leaving."
         )
     if inside:
-        lines.append(f"In the core: {', '.join(inside)}.")
+        labels = [result["allocations"][k].get("method", k) for k in inside]
+        lines.append(f"In the core: {', '.join(labels)}.")
     return lines
 
 

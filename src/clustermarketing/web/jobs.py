@@ -194,7 +194,7 @@ class JobManager:
             lv = self._live.get(job_id)
         done = lv.done if lv else 0
         try:
-            if fut.cancelled():
+            if fut.cancelled() or self._closing:
                 return  # shutdown: recorded as interrupted there
             exc = fut.exception()
             if exc is not None:

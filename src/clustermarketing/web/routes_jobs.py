@@ -138,11 +138,12 @@ def submit_compare(c: Any, req: CompareRequest, kind: str = "compare") -> str:
                 f"perturbations: {req.perturbations:,} is more than this server allows "
                 f"({c.settings.max_perturbations:,}); expected fewer"
             )
-        hierarchy(req.judgements)  # a 422 naming the judgement now, not a failed job later
+        hierarchy(req.judgements, req.hierarchy)  # a 422 naming the judgement now, not later
         extra = {
             "weighting": req.weighting, "perturbations": req.perturbations,
             "perturbation": req.perturbation, "sigma": req.sigma,
             "concentration": req.concentration, "judgements": req.judgements,
+            "hierarchy": req.hierarchy,
         }  # fmt: skip
     args = _args(
         loaded, models=names, replicates=reps, periods=steps, seed=seed, pricing=req.pricing,

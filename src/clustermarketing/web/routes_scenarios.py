@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from clustermarketing.web import scenarios
 from clustermarketing.web.problems import ProblemError, invalid, problem_responses
 from clustermarketing.web.schemas import Check, Example, Health, ModelInfo, UploadResult, Validation
-from clustermarketing.web.uploads import display, store_upload, text_of
+from clustermarketing.web.uploads import bounded, display, store_upload, text_of
 
 router = APIRouter(prefix="/api", tags=["scenarios"])
 
@@ -233,6 +233,7 @@ async def parse_scenario(
         raise invalid(f"{name}: not valid YAML/JSON: {e}") from None
     if parsed is None:
         parsed = {}
+    parsed = bounded(parsed, name)
     if not isinstance(parsed, dict):
         raise invalid(f"{name}: expected a mapping of scenario fields, got {type(parsed).__name__}")
     try:

@@ -57,6 +57,18 @@ def hierarchy() -> dict[str, Any]:
     }
 
 
+@router.get("/hierarchy/yaml", summary="The default indicator hierarchy as YAML (to edit)",
+            responses={200: {"content": {"application/yaml": {}}}}, response_class=Response)  # fmt: skip
+def hierarchy_yaml() -> Response:
+    from clustermarketing.evaluation.io import default_hierarchy_text
+
+    return Response(
+        default_hierarchy_text(),
+        media_type="application/yaml",
+        headers={"Content-Disposition": 'attachment; filename="hierarchy.yaml"'},
+    )
+
+
 @router.post("/ahp", response_model=AHPResult, responses=problem_responses(413, 422),
              summary="AHP weights, λmax, CI, CR and the judgement to repair (as `ahp`)")  # fmt: skip
 def ahp(body: AHPRequest) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from clustermarketing.errors import ScenarioError
 from clustermarketing.scenario import Scenario, load_scenario
 from clustermarketing.scenario.load import EXAMPLES, apply_set, example_dict
 from clustermarketing.web.problems import ProblemError, invalid
-from clustermarketing.web.uploads import reference_path
+from clustermarketing.web.uploads import bounded, reference_path
 
 __all__ = ["PATH_FIELDS", "Loaded", "firm_count", "load", "raw_scenario", "run_size"]
 
@@ -101,6 +101,8 @@ def raw_scenario(
             data = apply_set(data, assignment)
         except ScenarioError as e:
             raise invalid(str(e)) from None
+    if overrides:  # a --set value is YAML: its aliases could expand
+        data = bounded(data, "set")  # type: ignore[assignment]
     resolved = _resolve_uploads(data, uploads_dir)
     return data, source, resolved
 

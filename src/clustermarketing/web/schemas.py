@@ -96,6 +96,11 @@ class RecommendRequest(CompareRequest):
         description="your AHP judgements, as in a --weights file: {'criteria': {'upper': [...]} "
         "| {'matrix': ...} | {'weights': {...}}, 'indicators': {CRITERION: {...}}}",
     )
+    hierarchy: dict[str, Any] | str | None = Field(
+        None,
+        description="an indicator hierarchy, as with --hierarchy: the YAML text or the same as an "
+        "object (default: the shipped one, GET /api/hierarchy/yaml)",
+    )
 
 
 class GameRequest(BaseModel):

@@ -97,6 +97,7 @@ class JobStore:
                 f"--data {path.parent}: cannot open {path.name}: {e}"
             ) from None
         self._lock = threading.Lock()
+        self._closed = False
         with self._lock:
             self._con.execute(_SCHEMA)
             row = self._con.execute("SELECT coalesce(max(seq), 0) FROM jobs").fetchone()
@@ -104,55 +105,60 @@ class JobStore:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             self._con.close()
+
+    def _write(self, sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
+        """One write statement; after :meth:`close` (server shutdown) writes are dropped."""
+        with self._lock:
+            if self._closed:
+                return []
+            return self._con.execute(sql, args).fetchall()
 
     # ---------------------------------------------------------------- writes
     def interrupt_unfinished(self) -> int:
         """Mark the jobs a previous server left queued or running as interrupted."""
-        with self._lock:
-            rows = self._con.execute(
-                "UPDATE jobs SET status = 'interrupted', finished = ?, error = ? "
-                "WHERE status IN ('queued', 'running') RETURNING id",
-                [now(), _dumps(INTERRUPTED)],
-            ).fetchall()
+        rows = self._write(
+            "UPDATE jobs SET status = 'interrupted', finished = ?, error = ? "
+            "WHERE status IN ('queued', 'running') RETURNING id",
+            [now(), _dumps(INTERRUPTED)],
+        )
         return len(rows)
 
     def create(self, job_id: str, kind: str, request: dict[str, Any], total: int) -> None:
         with self._lock:
             self._seq += 1
-            self._con.execute(
-                "INSERT INTO jobs (id, seq, kind, status, request, created, progress_total) "
-                "VALUES (?, ?, ?, 'queued', ?, ?, ?)",
-                [job_id, self._seq, kind, _dumps(request), now(), int(total)],
-            )
+            seq = self._seq
+        self._write(
+            "INSERT INTO jobs (id, seq, kind, status, request, created, progress_total) "
+            "VALUES (?, ?, ?, 'queued', ?, ?, ?)",
+            [job_id, seq, kind, _dumps(request), now(), int(total)],
+        )
 
     def started(self, job_id: str, when: str) -> None:
-        with self._lock:
-            self._con.execute(
-                "UPDATE jobs SET status = 'running', started = ? WHERE id = ? AND status = 'queued'",
-                [when, job_id],
-            )
+        self._write(
+            "UPDATE jobs SET status = 'running', started = ? WHERE id = ? AND status = 'queued'",
+            [when, job_id],
+        )
 
     def finish(
         self, job_id: str, summary: dict[str, Any], files: list[str], done: int, total: int
     ) -> None:
-        with self._lock:
-            self._con.execute(
-                "UPDATE jobs SET status = 'done', finished = ?, summary = ?, files = ?, "
-                "progress_done = ?, progress_total = ?, started = coalesce(started, ?) "
-                "WHERE id = ?",
-                [now(), _dumps(summary), _dumps(files), done, total, now(), job_id],
-            )
+        self._write(
+            "UPDATE jobs SET status = 'done', finished = ?, summary = ?, files = ?, "
+            "progress_done = ?, progress_total = ?, started = coalesce(started, ?) "
+            "WHERE id = ? AND status IN ('queued', 'running')",
+            [now(), _dumps(summary), _dumps(files), done, total, now(), job_id],
+        )
 
     def fail(
         self, job_id: str, error: dict[str, Any], status: str = "failed", done: int = 0
     ) -> None:
-        with self._lock:
-            self._con.execute(
-                "UPDATE jobs SET status = ?, finished = ?, error = ?, progress_done = ? "
-                "WHERE id = ? AND status IN ('queued', 'running')",
-                [status, now(), _dumps(error), done, job_id],
-            )
+        self._write(
+            "UPDATE jobs SET status = ?, finished = ?, error = ?, progress_done = ? "
+            "WHERE id = ? AND status IN ('queued', 'running')",
+            [status, now(), _dumps(error), done, job_id],
+        )
 
     # ---------------------------------------------------------------- reads
     @staticmethod

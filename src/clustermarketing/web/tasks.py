@@ -182,20 +182,67 @@ def _compare(job_dir: Path, a: dict[str, Any], cb: Callable[[int, int], None]) -
     return {"summary": res.summary, "files": _write_comparison(job_dir, res)}
 
 
-def hierarchy(judgements: dict[str, Any] | None) -> Any:
-    """The shipped indicator hierarchy with the request's judgements (goal and/or criteria)."""
+def hierarchy(judgements: dict[str, Any] | None, spec: dict[str, Any] | str | None = None) -> Any:
+    """The indicator hierarchy — ``spec`` (YAML text or object, as a ``--hierarchy`` file) or
+    the shipped one — with the request's judgements (``criteria``: the goal's pairwise
+    judgements of the criteria; ``indicators``: criterion → judgements of its indicators), each
+    block checked against the node it replaces."""
     from clustermarketing.errors import ClusterMarketingError
-    from clustermarketing.evaluation.hierarchy import parse_judgements
-    from clustermarketing.evaluation.io import load_hierarchy
+    from clustermarketing.evaluation.hierarchy import build_hierarchy, parse_judgements
+    from clustermarketing.evaluation.io import load_hierarchy, parse_yaml
 
-    h = load_hierarchy(None)
+    if spec is None:
+        h = load_hierarchy(None)
+    else:
+        from clustermarketing.web.uploads import bounded
+
+        data = bounded(
+            parse_yaml(spec, "hierarchy") if isinstance(spec, str) else spec, "hierarchy"
+        )
+        if not isinstance(data, dict):
+            raise ClusterMarketingError(
+                f"hierarchy: expected a mapping with name, criteria, …, got {type(data).__name__}"
+            )
+        h = build_hierarchy(data, "hierarchy")
     if not judgements:
         return h
-    overrides = {}
+    unknown = sorted(set(judgements) - {"criteria", "indicators"})
+    if unknown:
+        raise ClusterMarketingError(
+            f"judgements: unknown key(s) {', '.join(unknown)}; expected 'criteria' and/or 'indicators'"
+        )
+    spec = h.spec
+    children = {"goal": [c.name for c in spec.criteria]}
+    children.update({c.name: [i.name for i in c.indicators] for c in spec.criteria})
+    blocks: dict[str, tuple[Any, str]] = {}
     if judgements.get("criteria") is not None:
-        overrides["goal"] = parse_judgements(judgements["criteria"], "judgements.criteria")
-    for name, block in (judgements.get("indicators") or {}).items():
-        overrides[str(name)] = parse_judgements(block, f"judgements.indicators.{name}")
+        blocks["goal"] = (judgements["criteria"], "judgements.criteria")
+    inds = judgements.get("indicators") or {}
+    if not isinstance(inds, dict):
+        raise ClusterMarketingError(
+            "judgements.indicators: expected a mapping criterion → judgements"
+        )
+    for name, block in inds.items():
+        if str(name) not in children or str(name) == "goal":
+            raise ClusterMarketingError(
+                f"judgements.indicators: unknown criterion {name!r}; expected one of "
+                f"{', '.join(children['goal'])}"
+            )
+        blocks[str(name)] = (block, f"judgements.indicators.{name}")
+    overrides = {}
+    for node, (block, where) in blocks.items():
+        j = parse_judgements(block, where)
+        names = children[node]
+        try:
+            m = j.pairwise_matrix()
+        except ValueError as e:
+            raise ClusterMarketingError(f"{where}: {e}") from None
+        if m is not None and m.shape[0] != len(names):
+            raise ClusterMarketingError(
+                f"{where}: judgements of {m.shape[0]} elements; expected {len(names)} "
+                f"({', '.join(names)}), e.g. {len(names) * (len(names) - 1) // 2} upper-triangle values"
+            )
+        overrides[node] = j
     try:
         return h.with_judgements(overrides)
     except ClusterMarketingError as e:
@@ -209,7 +256,7 @@ def _recommend(job_dir: Path, a: dict[str, Any], cb: Callable[[int, int], None])
     from clustermarketing.evaluation.runs import Comparison
     from clustermarketing.io import atomic_write_text, summary_json
 
-    h = hierarchy(a["judgements"])
+    h = hierarchy(a["judgements"], a.get("hierarchy"))
     opts = RobustnessOptions(a["perturbations"], a["perturbation"], a["sigma"], a["concentration"])
     sc, res = _comparison(a, cb)
     summary = res.summary
@@ -219,7 +266,8 @@ def _recommend(job_dir: Path, a: dict[str, Any], cb: Callable[[int, int], None])
         "scenario": summary.get("scenario", sc.name), "seed": a["seed"],
         "periods": summary.get("periods"), "replicates": summary.get("replicates"),
         "pricing": summary.get("pricing"), "models_run": list(summary.get("models", {})),
-        "hierarchy": "default", "weights_file": None, "judgements": a["judgements"],
+        "hierarchy": "default" if a.get("hierarchy") is None else "request",
+        "weights_file": None, "judgements": a["judgements"],
         "scenario_source": a["source"], "set": list(a["overrides"]), "interface": "web",
     }  # fmt: skip
     rec = recommend(

@@ -143,3 +143,35 @@ def scrub(message: str, path: Path, name: str) -> str:
     'answers.csv: row 3 ...'
     """
     return str(message).replace(str(path), name)
+
+
+#: most values (scalars, lists, mappings) a parsed YAML/JSON document may hold
+MAX_NODES = 200_000
+
+
+def bounded(data: object, name: str, limit: int = MAX_NODES) -> object:
+    """A plain copy of parsed YAML/JSON, refused (413) beyond ``limit`` values.
+
+    YAML aliases let a few hundred bytes stand for billions of values (the "billion laughs"
+    document); copying with a budget stops such a document before it costs memory or time.
+
+    >>> bounded({"a": [1, 2, {"b": None}]}, "x")
+    {'a': [1, 2, {'b': None}]}
+    """
+    budget = [limit]
+
+    def copy(x: object) -> object:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise ProblemError(
+                413,
+                f"{name}: more than {limit:,} values (YAML aliases can expand a short file); "
+                "expected a scenario-sized document",
+            )
+        if isinstance(x, dict):
+            return {k: copy(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [copy(v) for v in x]
+        return x
+
+    return copy(data)
