@@ -154,6 +154,10 @@ def invalid(message: str, status: int = 422) -> ProblemError:
     return ProblemError(status, clean_message(str(message)).strip())
 
 
+#: pydantic names a union's branch in the location (``scenario.str``, ``values.dict[str,float]``)
+_TYPE_TAG = re.compile(r"^(str|int|float|bool|list|dict|none|[a-z-]+\[.*\])$")
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     from clustermarketing.scenario.load import clean_message
 
@@ -166,7 +170,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
         else:
             where = ""
         # a union of a name and an object reports both branches: name the field once
-        loc = [p for p in loc if p not in ("str", "dict[str,any]", "function-after[_check()]")]
+        loc = [p for p in loc if not _TYPE_TAG.match(p)]
         field = ".".join(loc) if loc else (where or None)
         msg = clean_message(str(e.get("msg", "invalid")))
         if e.get("type") == "extra_forbidden":

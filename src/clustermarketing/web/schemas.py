@@ -7,9 +7,9 @@ scenario object (validated by the scenario loader, not here, so its messages are
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 __all__ = [
     "AHPRequest",
@@ -35,6 +35,10 @@ __all__ = [
 ]
 
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
+#: a JSON number (a boolean or a string is not one)
+Num = Annotated[float, Strict()]
+#: a JSON integer (a boolean, a string or 2.0 is not one)
+Int = Annotated[int, Strict()]
 
 ScenarioRef = str | dict[str, Any]
 _SCENARIO = Field(
@@ -61,9 +65,9 @@ class RunRequest(BaseModel):
     scenario: ScenarioRef = _SCENARIO
     overrides: list[str] = _SET
     model: str | None = Field(None, description="marketing-model preset (default: the scenario's)")
-    replicates: int | None = _REPS
-    periods: int | None = _PERIODS
-    seed: int | None = _SEED
+    replicates: Int | None = _REPS
+    periods: Int | None = _PERIODS
+    seed: Int | None = _SEED
     pricing: Literal["nash", "cartel"] | None = _PRICING
     diagnostics: bool = Field(False, description="check that membership is a best response")
 
@@ -77,9 +81,9 @@ class CompareRequest(BaseModel):
     models: list[str] | None = Field(
         None, max_length=100, description="models to compare (default: every built model)"
     )
-    replicates: int | None = _REPS
-    periods: int | None = _PERIODS
-    seed: int | None = _SEED
+    replicates: Int | None = _REPS
+    periods: Int | None = _PERIODS
+    seed: Int | None = _SEED
     pricing: Literal["nash", "cartel"] | None = _PRICING
 
 
@@ -87,10 +91,10 @@ class RecommendRequest(CompareRequest):
     """``clustermarketing recommend`` (and ``report``): rank the models for the cluster."""
 
     weighting: Literal["ahp", "entropy", "critic", "equal"] = "ahp"
-    perturbations: int = Field(1000, ge=0, le=1_000_000, description="weight perturbations")
+    perturbations: Int = Field(1000, ge=0, le=1_000_000, description="weight perturbations")
     perturbation: Literal["lognormal", "dirichlet"] = "lognormal"
-    sigma: float = Field(0.25, ge=0, le=10, description="σ of the log-normal judgement noise")
-    concentration: float = Field(100.0, gt=0, le=1e9, description="Dirichlet concentration κ")
+    sigma: Num = Field(0.25, ge=0, le=10, description="σ of the log-normal judgement noise")
+    concentration: Num = Field(100.0, gt=0, le=1e9, description="Dirichlet concentration κ")
     judgements: dict[str, Any] | None = Field(
         None,
         description="your AHP judgements, as in a --weights file: {'criteria': {'upper': [...]} "
@@ -110,7 +114,7 @@ class GameRequest(BaseModel):
     players: list[str] | None = Field(
         None, max_length=64, description="player names in order (default: order of appearance)"
     )
-    values: dict[str, float] | list[float] = Field(
+    values: dict[str, Num] | list[Num] = Field(
         ...,
         description="'a,b' (or 'a+b') → value for every non-empty coalition, or the 2^n numbers "
         "in bitmask order",
@@ -128,15 +132,15 @@ class ScenarioGameRequest(BaseModel):
     model: str | None = Field(None, description="cooperative model (default: the scenario's)")
     players: Literal["segment", "size", "firm"] = "segment"
     cost: bool = Field(False, description="the cost game C(S) of the pooled functions")
-    seed: int | None = _SEED
+    seed: Int | None = _SEED
 
 
 class AHPRequest(BaseModel):
     """A pairwise comparison matrix: full rows or the upper triangle row by row."""
 
     model_config = _STRICT
-    matrix: list[list[float]] | None = Field(None, max_length=15)
-    upper: list[float] | None = Field(None, max_length=105)
+    matrix: list[list[Num]] | None = Field(None, max_length=15)
+    upper: list[Num] | None = Field(None, max_length=105)
     labels: list[str] | None = Field(None, max_length=15)
     method: Literal["eigenvector", "geometric_mean", "arithmetic_mean"] = "eigenvector"
     ri: Literal["saaty1980", "saaty2005", "donegan_dodd"] = "saaty1980"
