@@ -37,6 +37,7 @@ __all__ = [
     "Problem",
     "ProblemError",
     "install",
+    "only_form_fields",
     "problem_responses",
     "split_message",
 ]
@@ -220,6 +221,14 @@ def install(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         status = int(exc.status_code)
         detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(status, "error")
+        if status == 400:
+            # undecodable JSON or a malformed multipart body: invalid input like any other
+            why = "" if detail == "There was an error parsing the body" else f": {detail}"
+            return ProblemError(
+                422,
+                f"request body: cannot be read (not UTF-8 JSON, or a malformed form upload){why}",
+                errors=[{"field": "body", "message": "cannot be read"}],
+            ).response()
         if status == 404 and detail == "Not Found":
             detail = "no such page or resource"
         elif status == 405 and detail == "Method Not Allowed":
@@ -235,6 +244,23 @@ def install(app: FastAPI) -> None:
             f"internal error (reference {ref}); the server's log has the details",
             errors=[],
         ).response()
+
+
+def only_form_fields(*allowed: str) -> Callable[[Request], Awaitable[None]]:
+    """A dependency refusing (422) form fields other than ``allowed`` (nothing is ignored)."""
+
+    async def check(request: Request) -> None:
+        form = await request.form()
+        unknown = sorted({k for k in form if k not in allowed})
+        if unknown:
+            raise ProblemError(
+                422,
+                f"form: unknown field(s) {', '.join(map(repr, unknown))}; expected "
+                f"{', '.join(allowed)}",
+                errors=[{"field": k, "message": "unknown field"} for k in unknown],
+            )
+
+    return check
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

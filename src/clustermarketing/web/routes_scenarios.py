@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, File, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 
 from clustermarketing.web import scenarios
-from clustermarketing.web.problems import ProblemError, invalid, problem_responses
+from clustermarketing.web.problems import ProblemError, invalid, only_form_fields, problem_responses
 from clustermarketing.web.schemas import Check, Example, Health, ModelInfo, UploadResult, Validation
 from clustermarketing.web.uploads import bounded, display, store_upload, text_of
 
@@ -177,7 +177,7 @@ def _file_name(name: str) -> str:
     "/scenarios/yaml",
     summary="A scenario object as a YAML file (validated first)",
     responses={
-        200: {"content": {"application/yaml": {"schema": {"type": "string"}}}},
+        200: {"content": {"application/yaml": {}}},
         **problem_responses(413, 422),
     },
     response_class=Response,
@@ -212,6 +212,7 @@ def scenario_yaml(request: Request, scenario: ScenarioBody) -> Response:
     response_model=dict[str, Any],
     summary="Read an uploaded scenario file (YAML or JSON) into a scenario object",
     responses=problem_responses(413, 422),
+    dependencies=[Depends(only_form_fields("file"))],
 )
 async def parse_scenario(
     file: Annotated[UploadFile, File(description="a scenario YAML or JSON file")],
@@ -248,6 +249,7 @@ async def parse_scenario(
     status_code=201,
     summary="Upload a firms CSV or an edge list; give the reference as firms.csv / ties.edgelist",
     responses=problem_responses(413, 422),
+    dependencies=[Depends(only_form_fields("file"))],
 )
 async def upload(
     request: Request,

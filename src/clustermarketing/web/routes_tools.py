@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import Response
 
 from clustermarketing.errors import ClusterMarketingError
 from clustermarketing.web import experiments as exp_mod
 from clustermarketing.web.games import analyse, game_from_request
-from clustermarketing.web.problems import ProblemError, invalid, problem_responses
+from clustermarketing.web.problems import ProblemError, invalid, only_form_fields, problem_responses
 from clustermarketing.web.schemas import (
     AHPRequest,
     AHPResult,
@@ -122,7 +122,8 @@ def games_solve(request: Request, body: GameRequest) -> dict[str, Any]:
 
 
 @router.post("/games/upload", response_model=dict[str, Any], responses=problem_responses(413, 422),
-             summary="Solve a game file (YAML or CSV, the format of `game FILE`)")  # fmt: skip
+             summary="Solve a game file (YAML or CSV, the format of `game FILE`)",
+             dependencies=[Depends(only_form_fields("file", "kind"))])  # fmt: skip
 async def games_upload(
     request: Request,
     file: Annotated[UploadFile, File(description="a game file: .yaml/.yml or .csv")],
@@ -182,7 +183,9 @@ def _jsonable_frame(df: Any) -> list[dict[str, Any]]:
 
 @router.post("/survey/analyze", response_model=dict[str, Any],
              responses=problem_responses(413, 422),
-             summary="Analyse responses (CSV/Excel upload, or the shipped synthetic example)")  # fmt: skip
+             summary="Analyse responses (CSV/Excel upload, or the shipped synthetic example)",
+             dependencies=[Depends(only_form_fields("file", "synthetic", "group", "missing",
+                                                    "correction", "family", "min_answered"))])  # fmt: skip
 async def survey_analyze(
     request: Request,
     file: Annotated[UploadFile | None, File(description="responses: CSV or .xlsx")] = None,
