@@ -27,6 +27,27 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _check_port(host: str, port: int) -> None:
+    """Fail (exit 2, naming --port/--host) before starting when the address cannot be bound."""
+    import socket
+
+    from clustermarketing.cli.main import fail
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        fail(f"--host {host}: not an address of this machine ({e.strerror})")
+    family, kind, proto, _, addr = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError as e:
+            fail(
+                f"--port {port}: cannot listen on {host}:{port} ({e.strerror or e}); is another server using it?"
+            )
+
+
 def serve(
     host: Annotated[
         str, typer.Option(help="Address to bind (0.0.0.0: every interface; see docs/web.md).")
@@ -94,6 +115,14 @@ def serve(
         d.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         fail(f"--data {d}: cannot create it ({e.strerror or e})")
+    _check_port(host, port)
+    from clustermarketing.errors import ClusterMarketingError
+    from clustermarketing.web.store import JobStore
+
+    try:  # a second server on the same data directory is refused here, before starting
+        JobStore(settings.database).close()
+    except ClusterMarketingError as e:
+        fail(str(e))
     if not _is_loopback(host):
         warn(
             f"serving on {host}: the app has no authentication of its own; anyone who can reach "

@@ -100,6 +100,11 @@
         perturbations: Source.intOrNull("perturbations") ?? 1000,
         models: [...document.querySelectorAll('input[name="models"]:checked')].map((c) => c.value),
         judgements: { criteria: { upper: values() } } };
+      const own = document.getElementById("hierarchy").files[0];
+      if (own) {
+        body.hierarchy = await own.text();
+        body.judgements = null; // the file's own judgements
+      }
       const created = await api("POST", "/api/recommend", body);
       const job = await waitJob(created.id, document.getElementById("job"));
       await Results.render(job, results);
