@@ -23,6 +23,7 @@ import scipy.sparse as sp
 
 FIRM = "firm"
 FIRM_HUB = "firm+hub"
+FIRM_DICT = "firm dict"  # a dict of per-firm arrays (mechanisms' own state), each sliced like FIRM
 SLOTS = "slots"  # (n, n) matrices over slots
 CLUSTER = "cluster"
 
@@ -159,6 +160,24 @@ class State:
     sig_t90: np.ndarray = declared("(K,) periods to 90% awareness (-1 = not yet)")
     aware: np.ndarray = declared("(n + 1, K) knows signal k; last row: the hub", FIRM_HUB)
     adapted: np.ndarray = declared("(n, K) acted on signal k", FIRM)
+    extra: dict[str, np.ndarray] = field(
+        default_factory=dict,
+        metadata={
+            "doc": "mechanisms' own per-firm state, by name (declared by each mechanism)",
+            "axis": FIRM_DICT,
+            "unit": "-",
+            "panel": False,
+        },
+    )
+    cluster_extra: dict[str, Any] = field(
+        default_factory=dict,
+        metadata={
+            "doc": "mechanisms' own cluster-level state, by name",
+            "axis": CLUSTER,
+            "unit": "-",
+            "panel": False,
+        },
+    )
     signal_log: list[tuple[int, int]] = field(
         default_factory=list,
         metadata={
