@@ -101,7 +101,10 @@ def _organise(state: State, ctx: Context, w: World, d: Draws) -> tuple[Structure
             quality_ok=quality_ok,
             published=publishes,
             u=d.uniform("join"),
+            term=model.contract.term,
         )
+    new = ms.member & ~state.member
+    state.joined_at = np.where(new, state.t, np.where(ms.member, state.joined_at, -1))
     state.member, state.contributes, state.neg_benefit = ms.member, ms.contributes, ms.neg_benefit
     ctx.decided = state.member.copy()
     if ctx.force is not None:  # a diagnostic's one-period deviation of one firm

@@ -140,6 +140,9 @@ class State:
         "last period's value of membership (members)", FIRM, unit="CU", panel=True
     )
     payoff: np.ndarray = declared("last imitation payoff", FIRM, unit="CU")
+    joined_at: np.ndarray = declared(
+        "period a member joined (its contract term runs from it)", FIRM
+    )
     barred_until: np.ndarray = declared(
         "first period in which an excluded firm may rejoin", FIRM, unit="period"
     )
