@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clustermarketing.engine import kernels
+
 
 @dataclass(frozen=True)
 class PackedSolution:
@@ -54,8 +56,24 @@ def solve_packed(
     group. Only available pairs are ever passed: most firms reach few markets.
     """
     n_groups = exp_u0.size
-    p = np.maximum(p0, cost + 1.0 / b)
     cartel = members is not None and bool(members.any())
+    if kernels.compiled():
+        mem = members if cartel else np.zeros(0, dtype=np.bool_)
+        p, share, sums, it, resid = kernels.solve_packed_kernel(
+            np.ascontiguousarray(cost, dtype=np.float64),
+            np.ascontiguousarray(delta, dtype=np.float64),
+            np.ascontiguousarray(b, dtype=np.float64),
+            np.ascontiguousarray(group, dtype=np.int64),
+            np.ascontiguousarray(exp_u0, dtype=np.float64),
+            np.ascontiguousarray(p0, dtype=np.float64),
+            np.ascontiguousarray(mem, dtype=np.bool_),
+            cartel,
+            float(tol),
+            int(max_iter),
+            float(damping),
+        )
+        return PackedSolution(p, share, sums, int(it), bool(resid <= tol), float(resid))
+    p = np.maximum(p0, cost + 1.0 / b)
     it = 0
     resid = last_gap = np.inf
     for it in range(1, max_iter + 1):  # noqa: B007
