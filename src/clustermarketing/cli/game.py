@@ -20,7 +20,7 @@ which condition fails. Cooperation restricted by the cluster's structure (docs/g
 a graph between the players by :meth:`~clustermarketing.analysis.coalitions.ScenarioGame.
 player_graph`; or an edge-list file) adds the Myerson value and names the isolated players;
 ``--unions`` (``segment``, ``size``, ``leaders`` or a file) adds the Owen and Aumann–Drèze values
-for those a priori unions. Both get a table of their own ("Values on the cluster's structure").
+for those a priori unions. Both get a table of their own ("Values on the structure").
 
 ``--format json`` prints one JSON object instead (with every coalition value, a ``units`` map
 and a ``provenance`` record); ``--out FILE`` also writes it to FILE. The nucleolus falls back to
@@ -515,7 +515,7 @@ def _print_structure(
         parts.append(f"graph {graph['source']}")
     if unions is not None:
         parts.append(f"unions {unions['source']}")
-    table = Table(title=f"Values on the cluster's structure ({'; '.join(parts)})")
+    table = Table(title=f"Values on the structure ({'; '.join(parts)})")
     table.add_column("player")
     if graph is not None:
         table.add_column("linked to", justify="right")
@@ -583,6 +583,8 @@ def _print_structure(
             for name, ps in unions["unions"].items()
         )
         notes.append(f"unions: {listed}.")
+        if len(unions["unions"]) == 1:
+            notes.append("One union holds every player, so Owen = Aumann–Drèze = Shapley.")
         notes.append(
             f"owen: the unions first share {letter}(N) as the Shapley value of the game between "
             "unions, then each union's members share its part; aumann_dreze: each union shares "
