@@ -15,9 +15,9 @@ import clustermarketing as cm
 
 # example/model (120 firms, 8 periods, 2 replicates, seed 11) -> sha256 of the summary JSON
 RUNS = {
-    "footwear/collective_mark": "bcc4fa9fd047f600294d42716d97478ef68179cff68780cd26d526dc4f34078d",
-    "optoelectronics/exhibition_promotion": "0138495cbb62780311f2a207f69b3ac29d34b00591b47336918fa3e1e82e8735",
-    "footwear/share_marketing_channel": "ad868b31ed3959f4ef8263c0ab6f1332a2a3d2c25bbc79a8265d020e8bbba5d2",
+    "footwear/collective_mark": "4d316e7ac5446320469c4b0535a2df28237e00f94c8a460afb8de70d503782ef",
+    "optoelectronics/exhibition_promotion": "3394bd6e25091ba406e465a69e326f678c10852be769e405b170dece16f42baf",
+    "footwear/share_marketing_channel": "e2cec9354f983e7daedc831bff2354e34b4298207b4fdb3cbd54f3263d315524",
 }
 
 

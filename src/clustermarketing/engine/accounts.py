@@ -16,7 +16,7 @@ excluded with probability ``regulation.exclusion``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -48,6 +48,7 @@ class Accounts:
     subsidy: float
     to_allocate: float
     rebate: float  # surplus returned to the contributors this period (CU)
+    transfers: dict[str, np.ndarray] = field(default_factory=dict)  # mechanisms' money flows
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,9 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
         - commission
         - fines
     )
+    transfers = hooks.call("transfers", p, {}, mkt=mkt)
+    for line in transfers.values():  # licence fees, channel rent, subcontracting, commissions
+        profit = profit + line
     return Accounts(
         production=production,
         overhead=overhead,
@@ -188,6 +192,7 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
         subsidy=subsidy,
         to_allocate=to_allocate,
         rebate=float(rebate.sum()),
+        transfers=transfers,
     )
 
 

@@ -132,7 +132,7 @@ def run_arm(
     """
     world, state, streams = _after_burn_in(scenario, replicate, seed, pricing)
     ctx = Context(world, scenario, model, pricing, streams)
-    ctx.switch_model(model, state.t)
+    ctx.switch_model(model, state.t, state)
     if keep_profit:
         ctx.profit_log = []
     ctx.group_log = []

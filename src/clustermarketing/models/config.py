@@ -11,6 +11,14 @@ from typing import Literal
 
 from pydantic import BaseModel, field_validator
 
+from clustermarketing.models.mechanism_configs import (
+    AllianceConfig,
+    BrandTiersConfig,
+    ChannelNetworkConfig,
+    IntermediaryConfig,
+    RnDConfig,
+    TractionConfig,
+)
 from clustermarketing.params import STRICT, P
 
 #: the nine marketing functions of seed 000 (MODEL.md §3), in the engine's array order
@@ -146,6 +154,14 @@ class ContractConfig(BaseModel):
     )
     enforcement: float = P(0.0, "probability a breach (free-riding) is enforced", ge=0, le=1)
     breach_penalty: float = P(0.0, "penalty for an enforced breach", unit="CU", ge=0, le=1e9)
+    term: int = P(
+        0,
+        "committed term in periods: a new member may not leave before it ends (0 = no term)",
+        unit="periods",
+        seed="000",
+        ge=0,
+        le=1000,
+    )
     contracting_cost: float = P(
         10.0,
         "cost per member per period of writing/keeping contracts at zero trust",
@@ -183,6 +199,16 @@ class ModelConfig(BaseModel):
     regulation: RegulationConfig = P(RegulationConfig(), "regulation")
     contract: ContractConfig = P(ContractConfig(), "contract")
     fairs: FairConfig = P(FairConfig(), "fairs")
+    intermediaries: IntermediaryConfig = P(
+        IntermediaryConfig(), "marketing intermediaries (see the customer)"
+    )
+    brand_tiers: BrandTiersConfig = P(BrandTiersConfig(), "brand tiers (cluster brand)")
+    channel_network: ChannelNetworkConfig = P(
+        ChannelNetworkConfig(), "channel renting and platform (channel network sharing)"
+    )
+    traction: TractionConfig = P(TractionConfig(), "leading enterprise traction")
+    rnd: RnDConfig = P(RnDConfig(), "cooperative R&D")
+    alliance: AllianceConfig = P(AllianceConfig(), "marketing alliance")
 
     @field_validator("pooled_functions")
     @classmethod
