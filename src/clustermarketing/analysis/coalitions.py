@@ -94,6 +94,8 @@ class PlayerGraph:
     structure:
         The structure's kind (``star``, ``hierarchical``, ``chain``, ``network``, ``none``) for
         ``source == "structure"``.
+    kind:
+        What a player is (``segment``, ``size``, ``firm``); ``None`` for a graph given directly.
     """
 
     players: list[str]
@@ -104,6 +106,7 @@ class PlayerGraph:
     min_ratio: float | None = None
     hub_linked: list[str] = field(default_factory=list)
     structure: str | None = None
+    kind: str | None = None
 
     @classmethod
     def from_edges(
@@ -212,6 +215,7 @@ class PlayerGraph:
         """Plain JSON-ready data (for ``game --format json`` and the web app)."""
         return {
             "source": self.source,
+            "players_kind": self.kind,
             "structure": self.structure,
             "rule": self.rule(),
             "min_ratio": self.min_ratio,
@@ -360,6 +364,7 @@ class ScenarioGame:
             links=links,
             expected=expected,
             min_ratio=float(threshold) if ratio_applies else None,
+            kind=self.kind,
         )
 
     def _structure_graph(self) -> PlayerGraph:
@@ -399,6 +404,7 @@ class ScenarioGame:
             links=links,
             hub_linked=[self.players[g] for g in hub],
             structure=st.kind,
+            kind=self.kind,
         )
 
     def unions(self, by: str) -> dict[str, list[str]]:

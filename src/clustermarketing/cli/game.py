@@ -82,7 +82,7 @@ UNION_KINDS = ("segment", "size", "leaders")
 STRUCTURE_SUFFIXES = (".csv", ".yaml", ".yml")
 #: Rules that only exist with --graph / --unions, in the order they are shown.
 STRUCTURE_RULES = ("myerson", "owen", "aumann_dreze")
-#: Above this many players the pairs of the player graph are not tabulated (JSON lists them).
+#: Above this many groups the pairs of the player graph are not tabulated (JSON lists them).
 PAIR_TABLE_UP_TO = 8
 FORMATS = ("table", "json")
 KINDS = ("value", "cost")
@@ -573,8 +573,9 @@ def _print_structure(
             )
         else:
             notes.append(
-                f"The graph is connected but not complete: Myerson shares {letter}(N) and moves "
-                "value towards the players that link others."
+                f"The graph is connected but not complete: Myerson shares {letter}(N), but counts "
+                f"a coalition only by the worths of its connected pieces "
+                f"({letter}^g(S) = Σ {letter}(C))."
             )
     if unions is not None:
         listed = "; ".join(
@@ -592,7 +593,11 @@ def _print_structure(
             f"{with_unit})."
         )
     print_notes(notes)
-    if graph is not None and graph["source"] in GRAPH_KINDS and len(players) <= PAIR_TABLE_UP_TO:
+    if (
+        graph is not None
+        and graph.get("players_kind") in ("segment", "size")
+        and len(players) <= PAIR_TABLE_UP_TO
+    ):  # groups of firms: show how their firms' links were aggregated
         _print_pairs(graph)
 
 
