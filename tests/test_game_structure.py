@@ -324,6 +324,7 @@ def test_cli_table_with_graph_and_unions(scenario_path: Path) -> None:
     assert "unions: shoes = {firm_0, firm_1, firm_2}" in out
     assert "owen: the unions first share v(N)" in out
     assert "isolated: none." in out
+    assert "Player graph" not in out  # firms are not aggregated: no pair table
 
 
 def test_cli_segment_table_names_isolated_and_pairs(scenario_path: Path) -> None:

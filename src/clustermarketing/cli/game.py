@@ -554,8 +554,9 @@ def _print_structure(
         notes.append(f"graph: {graph['rule']}; linked to = number of players linked.")
         if graph["isolated"]:
             notes.append(
-                f"isolated: {', '.join(graph['isolated'])} — no links, so the Myerson value gives "
-                f"each its stand-alone {letter}({{i}})."
+                f"isolated: {', '.join(graph['isolated'])} — no links, so the Myerson value "
+                f"{'charges' if letter == 'c' else 'gives'} each its stand-alone "
+                f"{letter}({{i}})."
             )
         else:
             notes.append("isolated: none.")
