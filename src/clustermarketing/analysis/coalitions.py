@@ -433,15 +433,15 @@ class ScenarioGame:
                 shown = ", ".join(names[k] for k in own[:4]) + (", …" if len(own) > 4 else "")
                 raise ValueError(
                     f"unions {by}: player {player!r} has firms in {len(own)} {what} ({shown}); "
-                    f"a union must hold whole players, so unions by {by} need players that lie "
-                    f"in one of the {what} (e.g. players firm)"
+                    f"a union must hold whole players, so unions by {by} need players that each "
+                    f"lie in one of the {what} (firm players, say)"
                 )
             members.setdefault(own[0], []).append(player)
         if len(members) == self.n and self.n > 1:
             raise ValueError(
                 f"unions {by}: every union would hold a single player (the {self.kind} players "
                 f"are already {what}), so the Owen value would be the Shapley value; expected "
-                f"unions that group several players (e.g. players firm with unions {by})"
+                f"unions that group several players (firm players grouped by {by}, say)"
             )
         return {names[k]: ps for k, ps in sorted(members.items(), key=lambda kv: kv[0])}
 
