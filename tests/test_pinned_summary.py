@@ -16,7 +16,7 @@ import clustermarketing as cm
 # example/model (120 firms, 8 periods, 2 replicates, seed 11) -> sha256 of the summary JSON
 RUNS = {
     "footwear/collective_mark": "4d316e7ac5446320469c4b0535a2df28237e00f94c8a460afb8de70d503782ef",
-    "optoelectronics/exhibition_promotion": "3394bd6e25091ba406e465a69e326f678c10852be769e405b170dece16f42baf",
+    "optoelectronics/exhibition_promotion": "b19f75eb159eca3366d8e0610a02f7979badb5c05c67328a46d6f842b4a412af",
     "footwear/share_marketing_channel": "e2cec9354f983e7daedc831bff2354e34b4298207b4fdb3cbd54f3263d315524",
 }
 
