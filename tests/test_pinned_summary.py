@@ -15,9 +15,9 @@ import clustermarketing as cm
 
 # example/model (120 firms, 8 periods, 2 replicates, seed 11) -> sha256 of the summary JSON
 RUNS = {
-    "footwear/collective_mark": "bcc4fa9fd047f600294d42716d97478ef68179cff68780cd26d526dc4f34078d",
-    "optoelectronics/exhibition_promotion": "0138495cbb62780311f2a207f69b3ac29d34b00591b47336918fa3e1e82e8735",
-    "footwear/share_marketing_channel": "ad868b31ed3959f4ef8263c0ab6f1332a2a3d2c25bbc79a8265d020e8bbba5d2",
+    "footwear/collective_mark": "a143dac076bcce5d90ae91213f4102b779df7c6b10794f0ba9ffd4c05feaf86a",
+    "optoelectronics/exhibition_promotion": "c1aeb955a5fd9241690595c07f148bcaa4aaf6524c562096ab87e10b79d295a3",
+    "footwear/share_marketing_channel": "cc81eca3fa9541e20a22e0f07c3fc97112a871d80d2f1902faf1522b0024af8d",
 }
 
 

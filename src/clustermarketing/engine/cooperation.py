@@ -59,6 +59,7 @@ def update_membership(
     quality_ok: np.ndarray,
     published: bool,
     u: np.ndarray,
+    term: int = 0,
 ) -> Membership:
     """Leavers and joiners this period, from last period's value of membership.
 
@@ -70,7 +71,9 @@ def update_membership(
     (seed 001: growth-seeking managers cooperate more readily, stability-seeking ones hesitate).
     """
     cfg = sc.membership
-    leave = state.member & (state.neg_benefit >= cfg.leave_after)
+    # a member under a committed term (contract) may not leave before it ends
+    free_to_leave = state.t - state.joined_at >= term
+    leave = state.member & (state.neg_benefit >= cfg.leave_after) & free_to_leave
     member = state.member & ~leave
     contributes = state.contributes & member
     neg_benefit = np.where(leave, 0, state.neg_benefit)

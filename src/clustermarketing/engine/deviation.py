@@ -28,11 +28,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clustermarketing.engine import kernels
 from clustermarketing.engine.access import Access
 from clustermarketing.engine.accounts import Accounts
 from clustermarketing.engine.functions import FunctionPlan
 from clustermarketing.engine.market import Market, pair_base, pair_extra_cost
-from clustermarketing.engine.mechanisms import Period
+from clustermarketing.engine.mechanisms import Mechanisms, Period
 
 __all__ = ["MembershipValues", "best_response_prices", "membership_values"]
 
@@ -65,6 +66,15 @@ def best_response_prices(
     >>> bool(np.isclose(p[0], 1.0 + 1.0 / (1.0 - s[0])))
     True
     """
+    if kernels.compiled():
+        return kernels.best_response_kernel(
+            np.ascontiguousarray(delta, dtype=np.float64),
+            np.ascontiguousarray(cost, dtype=np.float64),
+            np.ascontiguousarray(b, dtype=np.float64),
+            np.ascontiguousarray(others, dtype=np.float64),
+            float(tol),
+            int(max_iter),
+        )
     p = cost + 1.0 / b
     s = np.zeros_like(p)
     for _ in range(max_iter):
@@ -145,7 +155,14 @@ def _joiner_share(
     return prop
 
 
-def membership_values(p: Period, *, mkt: Market, acc: Access, books: Accounts) -> MembershipValues:
+def membership_values(
+    p: Period,
+    *,
+    mkt: Market,
+    acc: Access,
+    books: Accounts,
+    hooks: Mechanisms | None = None,
+) -> MembershipValues:
     """Inside-minus-outside profit of every active firm, by a unilateral deviation."""
     w, state, sc, model, plan, eff = p.world, p.state, p.sc, p.model, p.plan, p.eff
     n, m = w.n, w.n_markets
@@ -188,17 +205,31 @@ def membership_values(p: Period, *, mkt: Market, acc: Access, books: Accounts) -
     joiners = state.active & ~eff
     if joiners.any():
         reach = (acc.own | acc.coop[None, :]) & joiners[:, None]
+        routes = np.zeros_like(reach)
+        if hooks is not None and hooks.has("extra_access"):
+            routes = hooks.call("extra_access", p) & joiners[:, None] & ~reach
+            reach = reach | routes
         flat = np.flatnonzero(reach.ravel())
         fi, fm = flat // m, flat % m
         persuasive = (terms.goodwill + terms.member_brand)[fi] * w.brand_sens[fm] + (
             terms.promo_member + terms.club
         )[fi]
         delta = pair_base(p, fi, fm) + persuasive
+        route_cost = np.zeros(flat.size)
+        if hooks is not None:
+            if hooks.has("pair_utility"):
+                delta = delta + hooks.call("pair_utility", p).ravel()[flat]
+            if routes.any() and hooks.has("route_cost"):
+                route_cost = np.where(
+                    routes.ravel()[flat], hooks.call("route_cost", p).ravel()[flat], 0.0
+                )
         fee = model.contract.per_unit_fee
         transaction = sc.trust.transaction_cost * (1.0 - state.trust)
         unit_cost = w.base_cost * terms.cost_factor
         r = min(model.contract.commission_rate, 0.99)
-        marginal = (unit_cost[fi] + fee + transaction[fi] + pair_extra_cost(p, fi, fm)) / (1 - r)
+        marginal = (
+            unit_cost[fi] + fee + transaction[fi] + pair_extra_cost(p, fi, fm) + route_cost
+        ) / (1 - r)
         others = _others(mkt, p, fi, fm, cur_eu[flat])
         price, share = best_response_prices(delta, marginal, w.b[fm], others)
         channel = own_channel + _joiner_channel(p, mkt, own_channel)

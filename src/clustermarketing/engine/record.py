@@ -10,6 +10,7 @@ from clustermarketing.engine.accounts import Accounts
 from clustermarketing.engine.context import Context
 from clustermarketing.engine.market import Market
 from clustermarketing.engine.mechanisms import Period
+from clustermarketing.engine.metrics import MECHANISM_METRICS
 from clustermarketing.engine.pricing import consumer_surplus
 
 
@@ -46,7 +47,7 @@ def period_record(
     n_eff = int((act & eff).sum())
     # what firms pay for marketing: own functions and market entry, dues and allocated shares
     mkt_cost = float((books.own_marketing + books.fees + books.share)[act].sum())
-    return {
+    rec = {
         "period": float(p.t),
         "output": out_total,
         "sales_revenue": float(mkt.revenue[act].sum()),
@@ -83,6 +84,7 @@ def period_record(
         "fines": float(books.fines.sum()),
         "coordination_cost": books.coordination,
         "rebate": books.rebate,
+        "allocation_se": books.allocation_se,
         "total_profit": float(profit[act].sum()),
         "production_cost": float(books.production[act].sum()),
         "overhead_cost": float(books.overhead[act].sum()),
@@ -100,6 +102,11 @@ def period_record(
         "price_iterations": float(mkt.iterations),
         "price_converged": float(mkt.converged),
     }
+    # the mechanisms' outcomes: 0 unless a mechanism of this model reports them
+    rec.update(dict.fromkeys(MECHANISM_METRICS, 0.0))
+    rec["mean_quality"] = _mean(state.quality, act)
+    rec["corporate_goodwill"] = _mean(state.goodwill, act)
+    return rec
 
 
 #: the dimensions of the breakdown and the metrics each reports

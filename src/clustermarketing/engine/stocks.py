@@ -54,6 +54,8 @@ def update_stocks(p: Period, *, mkt: Market, hooks: Mechanisms) -> Stocks:
         )
         if d.scalar("develop_pool") < p_pool:
             quality[eff] += e[pj]
+    quality = quality + hooks.call("quality_gain", p, 0.0, mkt=mkt)  # e.g. pooled R&D
+    goodwill = np.maximum(0.0, goodwill + hooks.call("goodwill_change", p, 0.0, mkt=mkt))
     cj = F_INDEX["channel_development"]
     channel_added = (1.0 - sk.channel_decay) * state.channel_added + e[cj] * plan.alone_x(cj)
     coop_channel = (1.0 - sk.channel_decay) * state.coop_channel + (

@@ -26,6 +26,17 @@ register(
             "maintenance fee, follow quality rules and are monitored by the chamber; pooled brand "
             "building feeds the regional brand that members sell under."
         ),
+        mechanisms={
+            "function-interest": "chamber dues-sharing: members pay the mark's costs as dues "
+            "(rule dues: half equal, half by units) plus a per-unit maintenance fee",
+            "regulation": "membership system of the chamber: a quality standard for admission, "
+            "the chamber monitors (star centre), fines, exclusion, norms",
+            "contract": "fees on the goods sold under the registered mark share its "
+            "maintenance cost; breaches are penalised",
+        },
+        targets={"regional_brand": "+", "member_profit": "+"},
+        variant=("footwear", ()),
+        key_off=("model.pooled_functions=[]", "model.uses_regional_brand=false"),
         settings={
             "structure": {"kind": "star", "hub": "", "centre_monitoring": 0.8},
             "pooled_functions": ["brand_building", "information_dissemination"],
@@ -54,6 +65,17 @@ register(
             "channel capacity is rival and allocated by need, channel power and costs split in "
             "proportion to volume, rules rest on trust, members sign transaction contracts."
         ),
+        mechanisms={
+            "function-interest": "channel power and benefits shared: costs split in proportion "
+            "to volume, pooled channel capacity allocated by need",
+            "regulation": "tacit understanding and mutual trust of the channel members: peer "
+            "monitoring over the network, strong norms, modest fines",
+            "contract": "transaction contracts between channel members: per-unit channel fee, "
+            "enforcement, breach penalty, contracting cost falling with trust",
+        },
+        targets={"sme_market_access": "+", "member_profit": "+"},
+        variant=("footwear", ()),
+        key_off=("model.pooled_functions=[]", "model.shared_channel=false"),
         settings={
             "structure": {"kind": "network", "extra_links": 2.0, "peer_monitoring": 0.15},
             "pooled_functions": ["channel_development", "market_access"],
@@ -107,46 +129,201 @@ register(
                 "cost": 5000.0,
             },
         },
+        targets={"sme_profit": "+", "consumer_surplus": "+"},
+        variant=("optoelectronics", ()),
+        key_off=("model.fairs.interval=0", "model.pooled_functions=[]"),
     )
 )
 
-_PLANNED = {
-    "see_the_customer": (
-        "See the customer",
-        "traditional",
-        "000 (Table 1)",
-        "Intermediary agents bring orders for a commission after bargaining.",
-    ),
-    "cluster_brand": (
-        "Cluster brand",
-        "high-tech",
-        "000",
-        "Three brand tiers (regional, corporate, product) with spillovers.",
-    ),
-    "channel_network_sharing": (
-        "Channel network sharing",
-        "high-tech",
-        "000",
-        "Spare channel capacity rented to complementary firms; B2B/B2C.",
-    ),
-    "leading_enterprise_traction": (
-        "Leading enterprise traction",
-        "high-tech",
-        "000",
-        "SMEs license the leader's brand or supply it; leader shares research.",
-    ),
-    "cooperative_rnd": (
-        "Cooperative R&D",
-        "high-tech",
-        "000",
-        "Pooled product development with research institutes; IP contracts.",
-    ),
-    "marketing_alliance": (
-        "Marketing alliance",
-        "high-tech",
-        "000",
-        "Brand sharing, product matching, channel interdependence, joint promotion.",
-    ),
-}
-for _name, (_title, _family, _seed, _summary) in _PLANNED.items():
-    register(Preset(_name, _title, _family, _seed, _summary, implemented=False))
+register(
+    Preset(
+        name="see_the_customer",
+        title="See the customer",
+        family="traditional",
+        seed="000 (Table 1), 001 §3.3",
+        summary=(
+            "Marketing intermediaries ('see the customer' workers) bring members orders from "
+            "markets they cannot reach alone; each order's commission is the generalized Nash "
+            "bargaining solution over its margin; intermediaries that earn less than their cost "
+            "leave."
+        ),
+        settings={
+            "structure": {"kind": "network", "extra_links": 1.0, "peer_monitoring": 0.15},
+            "pooled_functions": ["customer_acquisition"],
+            "intermediaries": {"count": 3},
+            "function_interest": {"rule": "commission"},
+            "regulation": {
+                "monitoring": 1.0,
+                "fine": 150.0,
+                "exclusion": 0.3,
+                "norm_strength": 150.0,
+            },
+            "contract": {
+                "enforcement": 0.3,
+                "breach_penalty": 100.0,
+                "contracting_cost": 15.0,
+                "term": 4,
+            },
+        },
+        mechanisms={
+            "function-interest": "sales incentives by performance: members pay pooled costs in "
+            "proportion to the revenue brought (rule commission); intermediaries are paid per "
+            "order",
+            "regulation": "relationship rules between manufacturers, traders and see-customer "
+            "workers: trust, peer monitoring over the network, sanctions",
+            "contract": "orders formed after bargaining: the commission per unit is the "
+            "generalized Nash bargaining solution; members commit for a term",
+        },
+        implemented=False,
+    )
+)
+
+register(
+    Preset(
+        name="cluster_brand",
+        title="Cluster brand",
+        family="high-tech",
+        seed="000",
+        summary=(
+            "Three brand tiers — regional, corporate, product — each a depreciating stock with "
+            "its own spending and demand weight, with spillovers down the tiers; the collective "
+            "mark is registered once, and members below its quality standard dilute it."
+        ),
+        settings={
+            "structure": {"kind": "hierarchical", "hub": "", "branching": 6},
+            "pooled_functions": ["brand_building", "information_dissemination"],
+            "uses_regional_brand": True,
+            "brand_tiers": {"enabled": True},
+            "function_interest": {"rule": "dues", "dues_fixed_share": 0.3},
+            "regulation": {
+                "quality_standard": 0.6,
+                "monitoring": 1.0,
+                "fine": 300.0,
+                "exclusion": 0.5,
+                "norm_strength": 100.0,
+            },
+            "contract": {"per_unit_fee": 0.05, "enforcement": 0.2, "breach_penalty": 100.0},
+        },
+        implemented=False,
+    )
+)
+
+register(
+    Preset(
+        name="channel_network_sharing",
+        title="Channel network sharing",
+        family="high-tech",
+        seed="000",
+        summary=(
+            "Members rent spare own-channel capacity to linked members of complementary "
+            "segments for a per-unit fee, and an online B2B/B2C platform opens further markets "
+            "for a fixed plus a per-unit fee."
+        ),
+        settings={
+            "structure": {"kind": "network", "extra_links": 2.0, "peer_monitoring": 0.15},
+            "pooled_functions": ["information_dissemination"],
+            "channel_network": {"rent": True, "platform": True},
+            "function_interest": {"rule": "proportional"},
+            "regulation": {
+                "monitoring": 1.0,
+                "fine": 150.0,
+                "exclusion": 0.3,
+                "norm_strength": 150.0,
+            },
+            "contract": {"enforcement": 0.3, "breach_penalty": 150.0, "contracting_cost": 15.0},
+        },
+        implemented=False,
+    )
+)
+
+register(
+    Preset(
+        name="leading_enterprise_traction",
+        title="Leading enterprise traction",
+        family="high-tech",
+        seed="000",
+        summary=(
+            "SMEs license a leader's brand for a fee per unit (its goodwill helps their demand; "
+            "their quality shortfalls hurt it), supply leaders with what leaders cannot produce, "
+            "and receive the leaders' market research."
+        ),
+        settings={
+            "structure": {"kind": "hierarchical", "hub": "", "branching": 8},
+            "pooled_functions": ["market_research"],
+            "traction": {"licensing": True, "subcontracting": True, "share_research": True},
+            "function_interest": {"rule": "proportional"},
+            "regulation": {
+                "monitoring": 1.0,
+                "fine": 200.0,
+                "exclusion": 0.5,
+                "norm_strength": 80.0,
+            },
+            "contract": {"enforcement": 0.4, "breach_penalty": 200.0, "term": 4},
+        },
+        implemented=False,
+    )
+)
+
+register(
+    Preset(
+        name="cooperative_rnd",
+        title="Cooperative R&D",
+        family="high-tech",
+        seed="000",
+        summary=(
+            "Pooled product development with research institutes and academic groups: the pooled "
+            "budget yields stochastic quality innovations shared by an IP contract, spilling "
+            "over to non-members through ties, with less risk than solo development."
+        ),
+        settings={
+            "structure": {"kind": "star", "hub": "", "centre_monitoring": 0.7},
+            "pooled_functions": ["product_development"],
+            "rnd": {"enabled": True},
+            "function_interest": {"rule": "proportional"},
+            "regulation": {
+                "monitoring": 1.0,
+                "fine": 250.0,
+                "exclusion": 0.5,
+                "norm_strength": 80.0,
+            },
+            "contract": {"enforcement": 0.5, "breach_penalty": 300.0, "term": 8},
+        },
+        implemented=False,
+    )
+)
+
+register(
+    Preset(
+        name="marketing_alliance",
+        title="Marketing alliance",
+        family="high-tech",
+        seed="000",
+        summary=(
+            "Allies share brands (pooled goodwill), match products into complementary bundles, "
+            "enter a target market together, sell through each other's channels, promote the "
+            "region jointly and share information."
+        ),
+        settings={
+            "structure": {"kind": "network", "extra_links": 1.0, "peer_monitoring": 0.2},
+            "pooled_functions": [
+                "sales_promotion",
+                "information_dissemination",
+                "market_access",
+            ],
+            "alliance": {
+                "brand_sharing": 0.5,
+                "bundle_utility": 0.5,
+                "channel_interdependence": 0.3,
+            },
+            "function_interest": {"rule": "equal"},
+            "regulation": {
+                "monitoring": 1.0,
+                "fine": 150.0,
+                "exclusion": 0.4,
+                "norm_strength": 120.0,
+            },
+            "contract": {"enforcement": 0.3, "breach_penalty": 150.0, "term": 4},
+        },
+        implemented=False,
+    )
+)

@@ -92,6 +92,20 @@ def _product(values: list[Any]) -> Any:
     return out
 
 
+def _merge_lines(values: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for v in values:
+        dup = set(out) & set(v)
+        if dup:
+            raise RuntimeError(f"two mechanisms return the same line(s) {sorted(dup)}")
+        out.update(v)
+    return out
+
+
+def _merge_states(values: list[tuple[dict, dict]]) -> tuple[dict, dict]:
+    return _merge_lines([v[0] for v in values]), _merge_lines([v[1] for v in values])
+
+
 def _single(values: list[Any]) -> Any:
     if len(values) > 1:
         raise RuntimeError("two mechanisms implement a hook that takes a single implementation")
@@ -132,6 +146,53 @@ HOOKS: dict[str, HookSpec] = {
         "per function",
         lambda vs: {k: _product([v[k] for v in vs if k in v]) for k in {k for v in vs for k in v}},
     ),
+    "extra_access": HookSpec(
+        "access phase: (n, M) bool markets each firm could sell in through the mechanism *if it "
+        "is an effective member* (intermediaries, a platform, partners' channels) → OR",
+        _or,
+    ),
+    "route_cost": HookSpec(
+        "pricing inputs: (n, M) per-unit cost of selling through the mechanism in pairs reached "
+        "only that way (a commission, a platform fee) → sum",
+        _sum,
+    ),
+    "pair_utility": HookSpec(
+        "pricing inputs: (n, M) utility a member gets in a market through the mechanism (e.g. "
+        "a complementary bundle) *if it is an effective member* → sum",
+        _sum,
+    ),
+    "capacity_extra": HookSpec(
+        "sales: (n,) production capacity added this period (e.g. subcontracting) → sum", _sum
+    ),
+    "channel_extra": HookSpec(
+        "sales: (n,) channel capacity added this period (e.g. rented from partners) → sum", _sum
+    ),
+    "route_limit": HookSpec(
+        "sales: (P,) factor ≤ 1 rationing pairs sold through the mechanism (e.g. an "
+        "intermediary's order capacity), given each pair's demand → product",
+        _product,
+    ),
+    "transfers": HookSpec(
+        "accounts: {line: (n,) CU} money a mechanism moves (+ received, − paid): licence fees, "
+        "channel rent, subcontracting, commissions → merged (line names unique)",
+        _merge_lines,
+    ),
+    "information_links": HookSpec(
+        "signals, after the cascade: (n, n) 0/1 sparse links along which a firm learns all its "
+        "partner knows (e.g. a leader's research passed to its suppliers) → sum",
+        _sum,
+    ),
+    "quality_gain": HookSpec(
+        "stocks: (n,) quality added this period (e.g. pooled R&D innovations) → sum", _sum
+    ),
+    "goodwill_change": HookSpec(
+        "stocks: (n,) goodwill added (spillovers) or lost (damage) this period → sum", _sum
+    ),
+    "update_state": HookSpec(
+        "end of period: ({name: (n,) array}, {name: value}) the mechanism's own new state → merged",
+        _merge_states,
+    ),
+    "record": HookSpec("record: {metric: value} the mechanism's outcomes → merged", _merge_lines),
     "pooled_channel": HookSpec(
         "sales: (n,) pooled channel capacity each effective member may use, given its demand "
         "(single implementation; default: split by capacity)",
@@ -173,6 +234,11 @@ class Mechanism:
         """Whether a run of ``model`` in ``sc`` uses this mechanism."""
         raise NotImplementedError
 
+    def init_state(self, world: World, state: State) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The mechanism's own state when the model switches on: (per-firm arrays over all
+        slots, cluster-level values). Names must be unique across mechanisms."""
+        return {}, {}
+
     @classmethod
     def hooks(cls) -> tuple[str, ...]:
         """The hook points this mechanism implements."""
@@ -190,7 +256,10 @@ def register(cls: type[Mechanism]) -> type[Mechanism]:
     unknown = [
         m
         for m in vars(cls)
-        if not m.startswith("_") and callable(vars(cls)[m]) and m not in HOOKS and m != "enabled"
+        if not m.startswith("_")
+        and callable(vars(cls)[m])
+        and m not in HOOKS
+        and m not in ("enabled", "init_state")
     ]
     if unknown:
         raise ValueError(f"mechanism {cls.name!r}: {unknown} are not hook points")
@@ -217,6 +286,16 @@ class Mechanisms:
     def has(self, hook: str) -> bool:
         """Whether any mechanism in use implements ``hook``."""
         return bool(self._impl[hook])
+
+    def init_state(self, world: World, state: State) -> None:
+        """Install every mechanism's own initial state into ``state`` (model switch-on)."""
+        for m in self.active:
+            firm, cluster = m.init_state(world, state)
+            clash = (set(firm) & set(state.extra)) | (set(cluster) & set(state.cluster_extra))
+            if clash:
+                raise RuntimeError(f"mechanism {m.name!r}: state name(s) {sorted(clash)} taken")
+            state.extra.update(firm)
+            state.cluster_extra.update(cluster)
 
     def call(self, hook: str, p: Period, default: Any = None, **kwargs: Any) -> Any:
         """Call ``hook`` on every mechanism implementing it; combine, or return ``default``."""
