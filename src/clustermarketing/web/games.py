@@ -2,10 +2,12 @@
 
 The numbers come from :mod:`clustermarketing.games.cooperative` (Shapley value, normalised
 Banzhaf value scaled to v(N), nucleolus — the prenucleolus when the imputation set is empty —,
-least core and core membership); the JSON has the keys of ``clustermarketing game --format
+Tijs's τ value when the game is quasi-balanced, least core and core membership); the JSON has the keys of ``clustermarketing game --format
 json`` (``players``, ``kind``, ``grand_coalition_value``, ``stand_alone``, ``core_empty``,
-``least_core_epsilon``, ``coalition_values``, ``allocations``, ``reading``, ``units``), so a
-game solved in the browser and on the command line give the same numbers (a test checks it).
+``least_core_epsilon``, ``coalition_values``, ``allocations``, ``tau``, ``reading``,
+``units``), so a game solved in the browser and on the command line give the same JSON (a test
+checks it; the command line's structure rules — Myerson, Owen, Aumann–Drèze — need a player
+graph or unions and are not offered here).
 
 A game arrives as ``{"players": [...], "values": ...}`` with ``values`` either a mapping
 ``"a,b" → v`` (members joined by ``,`` or ``+``; every non-empty coalition) or the list of
@@ -15,27 +17,32 @@ of a game file, parsed by the same :func:`~clustermarketing.games.cooperative.io
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any
 
 import numpy as np
 
 from clustermarketing.games.cooperative import (
+    NotQuasiBalancedError,
     TUGame,
     banzhaf,
     core_contains,
     is_core_empty,
     least_core,
+    minimal_rights,
     nucleolus,
     prenucleolus,
     shapley,
+    tau_value,
+    utopia_payoffs,
 )
 from clustermarketing.games.cooperative.io import GameFileError, parse_game
 
 __all__ = ["RULES", "analyse", "game_from_request"]
 
-#: allocation rules, in the order the command line shows them
-RULES = ("equal", "proportional", "shapley", "banzhaf", "nucleolus")
+#: allocation rules, in the order the command line shows them (τ when the game is quasi-balanced)
+RULES = ("equal", "proportional", "shapley", "banzhaf", "nucleolus", "tau")
 #: relative size below which a number is written as 0 (LP round-off), as on the command line
 ZERO = 1e-9
 
@@ -74,13 +81,24 @@ def _allocations(game: TUGame) -> tuple[dict[str, np.ndarray], str]:
         nucl, method = nucleolus(game), "nucleolus"
     except ValueError:  # the stand-alone values add up to more than v(N): no imputation
         nucl, method = prenucleolus(game), "prenucleolus"
-    return {
+    out = {
         "equal": np.full(n, grand / n),
         "proportional": proportional,
         "shapley": shapley(game),
         "banzhaf": banzhaf(game) * grand,
         "nucleolus": nucl,
-    }, method
+    }
+    with contextlib.suppress(NotQuasiBalancedError):  # the reason is under result["tau"]
+        out["tau"] = tau_value(game)
+    return out, method
+
+
+def _tau_reason(game: TUGame) -> str | None:
+    try:
+        tau_value(game)
+    except NotQuasiBalancedError as exc:
+        return str(exc)
+    return None
 
 
 def _amount(x: float, scale: float, unit: str) -> str:
@@ -172,10 +190,14 @@ def analyse(game: TUGame, unit: str | None = None) -> dict[str, Any]:
         "allocations": {},
     }
     for name in RULES:
+        if name not in allocations:
+            continue
         x = allocations[name]
         check = core_contains(game, x, tol=1e-7)
         entry: dict[str, Any] = {
             "values": {p: _clean(v, scale) for p, v in zip(players, x, strict=True)},
+            "total": _clean(float(np.sum(x)), scale),
+            "efficient": bool(check.efficient),
             "in_core": bool(check.in_core),
             "max_excess": _clean(check.excess, scale),
             "max_excess_coalition": [str(p) for p in check.players],
@@ -184,6 +206,14 @@ def analyse(game: TUGame, unit: str | None = None) -> dict[str, Any]:
         if name == "nucleolus":
             entry["method"] = method
         result["allocations"][name] = entry
+    result["tau"] = {
+        "defined": "tau" in allocations,
+        "reason": None if "tau" in allocations else _tau_reason(game),
+        "utopia": {p: _clean(v, scale) for p, v in zip(players, utopia_payoffs(game), strict=True)},
+        "minimal_rights": {
+            p: _clean(v, scale) for p, v in zip(players, minimal_rights(game), strict=True)
+        },
+    }
     shown = unit or "value units"
     result["units"] = dict.fromkeys(
         (
@@ -193,6 +223,7 @@ def analyse(game: TUGame, unit: str | None = None) -> dict[str, Any]:
             "allocations",
             "max_excess",
             "least_core_epsilon",
+            "tau",
         ),
         shown,
     )
