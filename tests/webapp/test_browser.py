@@ -157,6 +157,7 @@ def test_a_manager_s_journey(server, tmp_path):
         expect(page.locator("#job")).to_have_attribute("data-status", "done", timeout=120_000)
         expect(page.locator("#ranking tbody tr")).to_have_count(n_models)
         page.wait_for_selector("#chart-ranking .main-svg")
+        page.wait_for_selector("#chart-series .main-svg")  # the comparison behind it, over time
         page.screenshot(path=str(shots / "4-recommend.png"), full_page=True)
         with page.expect_download() as dl:
             page.click("#report-link")

@@ -8,6 +8,7 @@ no authentication of its own, so put it behind a reverse proxy that authenticate
 from __future__ import annotations
 
 import ipaddress
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -86,7 +87,7 @@ def serve(
 ) -> None:
     """Start the web app: scenario editor, runs and comparisons, recommendation, games, survey,
     experiments; JSON API under /api (schema at /openapi.json)."""
-    from clustermarketing.cli.main import fail, stderr, warn
+    from clustermarketing.cli.main import fail, warn
 
     try:
         import uvicorn
@@ -130,10 +131,11 @@ def serve(
             "users (docs/web.md)."
         )
     shown = f"[{host}]" if ":" in host else host
-    stderr.print(
+    print(
         f"clustermarketing web app on http://{shown}:{port}/ (data in {d}, "
         f"{settings.workers} worker(s)); Ctrl-C stops it",
-        highlight=False,
+        file=sys.stderr,
+        flush=True,
     )
     app = create_app(settings)
     try:

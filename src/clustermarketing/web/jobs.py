@@ -15,6 +15,7 @@ recorded as ``interrupted``.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import queue as queue_mod
@@ -100,11 +101,13 @@ class JobManager:
             live = dict(self._live)
         ex = self._executor
         if ex is not None:
-            procs = list(getattr(ex, "_processes", {}).values() or [])
-            ex.shutdown(wait=False, cancel_futures=True)
+            procs = list((getattr(ex, "_processes", None) or {}).values())
             for p in procs:  # a running simulation is cut off, not waited for
                 with contextlib.suppress(Exception):
                     p.terminate()
+            # with the workers gone the pool's manager thread ends at once; waiting for it
+            # lets it close its queues (no leaked semaphores); threads (tests) are not waited
+            ex.shutdown(wait=bool(procs), cancel_futures=True)
         for job_id, lv in live.items():
             self.store.fail(job_id, INTERRUPTED, status="interrupted", done=lv.done)
         if self._queue is not None:
@@ -116,6 +119,11 @@ class JobManager:
             with contextlib.suppress(Exception):
                 self._queue.close()
                 self._queue.join_thread()
+        # drop the last references so the queue's semaphores are released now, not reported
+        # as leaked by multiprocessing's resource tracker at exit
+        self._executor = None
+        self._queue = None
+        gc.collect()
 
     # ---------------------------------------------------------------- progress
     def _read(self) -> None:

@@ -154,10 +154,11 @@ const Results = (() => {
       { type: "bar", x: names, y: names.map((n) => d.models[n].score), name: "score (0–100)", marker: { color: COLORS[0] } },
       { type: "scatter", mode: "markers", x: names, y: names.map((n) => d.models[n].p_first), name: "P(first)", yaxis: "y2", marker: { size: 12, color: COLORS[1] } },
     ], { ...layout("Score and probability of ranking first", "score (50 = as good as independent)"),
+         margin: { l: 70, r: 70, t: 45, b: 45 },
          xaxis: { title: { text: "model" } }, yaxis2: { overlaying: "y", side: "right", range: [0, 1], title: { text: "P(first)" } } }, PLOT_CONFIG);
     const dr = d.drivers;
     if (dr) {
-      const pos = (dr.contributions || []).filter((c) => c.contribution > 0.005).slice(0, 4);
+      const pos = (dr.contributions || []).filter((c) => c.contribution >= 0.05).slice(0, 4);
       box.append(el("h3", {}, "Why"),
         el("ul", {}, pos.map((c) => el("li", {}, `${c.indicator}: +${c.contribution.toFixed(1)} points over ${dr.runner_up}`)),
           (dr.indicator_values_needed || []).filter((n) => n.needed !== null).slice(0, 3).map((n) =>
