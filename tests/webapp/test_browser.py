@@ -111,7 +111,12 @@ def test_a_manager_s_journey(server, tmp_path):
         expect(status).to_contain_text(
             "diffusion.p_strong: Input should be less than or equal to 1 (got 1.5)"
         )
-        expect(page.locator('[data-path="diffusion.p_strong"]')).to_have_class("invalid")
+        field = page.locator('[data-path="diffusion.p_strong"]')
+        expect(field).to_have_class("invalid")
+        expect(page.locator('[data-error="diffusion.p_strong"]')).to_contain_text(
+            "less than or equal to 1"
+        )
+        field.evaluate("e => e.scrollIntoView({block: 'center'})")
         page.screenshot(path=str(shots / "1-editor-error.png"))
         page.fill('[data-path="diffusion.p_strong"]', "0.5")
         expect(status).to_have_attribute("data-valid", "true")
@@ -125,6 +130,7 @@ def test_a_manager_s_journey(server, tmp_path):
         # 2. a small comparison of every built model on the edited scenario
         page.wait_for_url("**/run")
         expect(page.locator("#src-editor-radio")).to_be_checked()
+        page.wait_for_selector('input[name="models"]')  # listed from /api/models
         n_models = page.locator('input[name="models"]').count()
         assert n_models >= 1
         page.click("#submit")
@@ -151,6 +157,7 @@ def test_a_manager_s_journey(server, tmp_path):
         expect(cr).to_have_class("status bad")
         first.fill("2")
         expect(cr).to_have_class("status ok")
+        page.wait_for_selector('input[name="models"]')
         page.fill("#perturbations", "200")
         page.fill("#periods", "12")  # the default indicators include the time to 90% awareness
         page.click("#submit")

@@ -37,8 +37,6 @@ __all__ = ["KINDS", "JobManager"]
 log = logging.getLogger("clustermarketing.web")
 
 KINDS = ("run", "compare", "recommend", "game")
-#: a worker process is replaced after this many jobs (returns memory to the system)
-TASKS_PER_WORKER = 50
 
 
 @dataclass
@@ -75,7 +73,8 @@ class JobManager:
             mp_context=ctx,
             initializer=tasks.init_worker,
             initargs=(self._queue,),
-            max_tasks_per_child=TASKS_PER_WORKER,
+            # no max_tasks_per_child: with it, Python 3.11's pool can leave a queued job unrun
+            # when a worker retires (seen in benchmarks/web_load.py)
         )
 
     def start(self) -> None:

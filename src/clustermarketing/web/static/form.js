@@ -79,8 +79,20 @@ const SchemaForm = (() => {
       return parts.join(" · ");
     }
 
-    function labelFor(path, n) {
-      return n.title || String(path[path.length - 1]);
+    function humanize(key) {
+      const t = String(key).replace(/_/g, " ");
+      return t.charAt(0).toUpperCase() + t.slice(1);
+    }
+
+    function labelFor(path, n, value) {
+      const key = path[path.length - 1];
+      if (typeof key === "number") {
+        const parent = humanize(path[path.length - 2] ?? "item").replace(/s$/, "");
+        const v = value ?? {};
+        return `${parent} ${key + 1}` + (v && v.name ? ` — ${v.name}` : "");
+      }
+      // a field's own title ("P Strong") reads worse than its key; a section's title is its class
+      return humanize(key);
     }
 
     function scalarInput(path, n, value) {
@@ -175,7 +187,8 @@ const SchemaForm = (() => {
           body.append(field([...path, k], p, pd, depth + 1));
         }
         return el("details", { class: "group", open: depth === 0 && ["firms", "markets"].includes(key) ? true : null, "data-group": key },
-          el("summary", {}, labelFor(path, n), el("small", { class: "muted" }, " " + (n.description || ""))), body);
+          el("summary", {}, labelFor(path, n, value),
+            typeof path[path.length - 1] === "number" ? "" : el("small", { class: "muted" }, " " + (n.description || ""))), body);
       }
       if (n.type === "array" && n.items && branch(root, n.items).properties) {
         containers[key] = value;
