@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -65,3 +66,34 @@ def test_data_directory_in_use(tmp_path):
     finally:
         hold.kill()
         hold.wait()
+
+
+def test_the_app_takes_its_settings_from_the_command(tmp_path, monkeypatch):
+    """``serve`` hands its options to uvicorn's app factory through the environment."""
+    import json
+
+    from clustermarketing.cli import web as cli_web
+    from clustermarketing.web import app as web_app
+
+    assert cli_web.SETTINGS_ENV == web_app.SETTINGS_ENV
+    module, name = cli_web.APP_FACTORY.split(":")
+    assert module == web_app.__name__ and getattr(web_app, name) is web_app.from_environment
+    captured = {}
+    monkeypatch.setenv(web_app.SETTINGS_ENV, "")  # restored after the test
+    monkeypatch.setattr("uvicorn.run", lambda target, **kw: captured.update(target=target, **kw))
+    r = serve("--data", str(tmp_path), "--port", "0", "--workers", "3", "--max-run-size", "1234",
+              "--max-upload-mb", "2", "--max-queue", "7")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert captured["target"] == cli_web.APP_FACTORY and captured["factory"] is True
+    assert captured["host"] == "127.0.0.1"
+    settings = json.loads(os.environ[web_app.SETTINGS_ENV])
+    app = web_app.from_environment()
+    s = app.state.settings
+    assert (s.data_dir, s.workers, s.max_run_size, s.max_upload_bytes, s.max_queue) == (
+        tmp_path,
+        3,
+        1234,
+        2 * 2**20,
+        7,
+    )
+    assert settings["workers"] == 3

@@ -8,6 +8,8 @@ no authentication of its own, so put it behind a reverse proxy that authenticate
 from __future__ import annotations
 
 import ipaddress
+import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +19,12 @@ import typer
 __all__ = ["register", "serve"]
 
 LOOPBACK_NAMES = ("localhost",)
+#: the app, loaded by uvicorn by name (``cli`` and ``web`` are independent layers: the command
+#: does not import the web package) with its settings in this environment variable (JSON)
+APP_FACTORY = "clustermarketing.web.app:from_environment"
+SETTINGS_ENV = "CLUSTERMARKETING_WEB_SETTINGS"
+#: the job store in the data directory (clustermarketing.web.settings.Settings.database)
+DATABASE = "jobs.duckdb"
 
 
 def _is_loopback(host: str) -> bool:
@@ -90,26 +98,19 @@ def serve(
     from clustermarketing.cli.main import fail, warn
 
     try:
+        import duckdb
+        import fastapi  # noqa: F401
+        import platformdirs
         import uvicorn
-
-        from clustermarketing.web import Settings, create_app
     except ImportError as e:
         fail(f"serve: the web app needs the [web] extra ({e}); pip install 'clustermarketing[web]'")
     if log_level not in ("critical", "error", "warning", "info", "debug"):
         fail(f"--log-level: {log_level!r}; expected critical, error, warning, info or debug")
-    kw = {"workers": workers} if workers is not None else {}
-    try:
-        settings = Settings(
-            data_dir=data if data is not None else Settings().data_dir,
-            max_run_size=max_run_size,
-            max_upload_bytes=int(max_upload_mb * 2**20),
-            max_upload_rows=max_upload_rows,
-            max_queue=max_queue,
-            **kw,
-        )
-    except ValueError as e:
-        fail(str(e))
-    d = settings.data_dir
+    # the same default as clustermarketing.web.settings.default_data_dir (the layers keep the
+    # command from importing the web package: uvicorn loads it by name below)
+    d = data or Path(platformdirs.user_data_dir("clustermarketing", appauthor=False))
+    d = d.expanduser().absolute()
+    n_workers = workers if workers is not None else max(1, min(2, os.cpu_count() or 1))
     if d.exists() and not d.is_dir():
         fail(f"--data {d}: is a file; expected a directory")
     try:
@@ -117,13 +118,15 @@ def serve(
     except OSError as e:
         fail(f"--data {d}: cannot create it ({e.strerror or e})")
     _check_port(host, port)
-    from clustermarketing.errors import ClusterMarketingError
-    from clustermarketing.web.store import JobStore
-
     try:  # a second server on the same data directory is refused here, before starting
-        JobStore(settings.database).close()
-    except ClusterMarketingError as e:
-        fail(str(e))
+        duckdb.connect(str(d / DATABASE)).close()
+    except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            fail(
+                f"--data {d}: another clustermarketing server is using this data directory; "
+                "stop it or give another --data"
+            )
+        fail(f"--data {d}: cannot open {DATABASE}: {e}")
     if not _is_loopback(host):
         warn(
             f"serving on {host}: the app has no authentication of its own; anyone who can reach "
@@ -133,15 +136,27 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     print(
         f"clustermarketing web app on http://{shown}:{port}/ (data in {d}, "
-        f"{settings.workers} worker(s)); Ctrl-C stops it",
+        f"{n_workers} worker(s)); Ctrl-C stops it",
         file=sys.stderr,
         flush=True,
     )
-    app = create_app(settings)
-    try:
-        uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=True)
-    except OSError as e:  # the port is taken, no permission to bind
-        fail(f"--port {port}: cannot listen on {host}:{port} ({e.strerror or e})")
+    settings = {
+        "data_dir": str(d),
+        "workers": n_workers,
+        "max_run_size": max_run_size,
+        "max_upload_bytes": int(max_upload_mb * 2**20),
+        "max_upload_rows": max_upload_rows,
+        "max_queue": max_queue,
+    }
+    os.environ[SETTINGS_ENV] = json.dumps(settings)
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        log_level=log_level,
+        proxy_headers=True,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -28,7 +28,10 @@ from clustermarketing.web.jobs import JobManager
 from clustermarketing.web.settings import Settings
 from clustermarketing.web.store import JobStore
 
-__all__ = ["Context", "create_app"]
+__all__ = ["SETTINGS_ENV", "Context", "create_app", "from_environment"]
+
+#: ``clustermarketing serve`` passes the settings to :func:`from_environment` in this variable
+SETTINGS_ENV = "CLUSTERMARKETING_WEB_SETTINGS"
 
 log = logging.getLogger("clustermarketing.web")
 
@@ -171,3 +174,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app for uvicorn's factory mode: settings (JSON) from ``CLUSTERMARKETING_WEB_SETTINGS``,
+    as ``clustermarketing serve`` writes them (defaults for anything missing)."""
+    import json
+    import os
+
+    raw = os.environ.get(SETTINGS_ENV)
+    return create_app(Settings(**json.loads(raw)) if raw else None)
