@@ -218,7 +218,12 @@ def membership_values(
         unit_cost = w.base_cost * terms.cost_factor
         r = min(model.contract.commission_rate, 0.99)
         marginal = (
-            unit_cost[fi] + fee + transaction[fi] + pair_extra_cost(p, fi, fm) + route_cost
+            unit_cost[fi]
+            + fee
+            + transaction[fi]
+            + terms.unit_charge[fi]
+            + pair_extra_cost(p, fi, fm)
+            + route_cost
         ) / (1 - r)
         others = _others(mkt, p, fi, fm, cur_eu[flat])
         price, share = best_response_prices(delta, marginal, w.b[fm], others)
@@ -229,6 +234,12 @@ def membership_values(
         variable = np.bincount(fi, weights=marginal * (1 - r) * sales, minlength=n)
         contracting = model.contract.contracting_cost * (1.0 - state.trust)
         share_cost = _joiner_share(p, books, mkt, units, revenue)
+        # money the mechanisms would move to or from it as a member (e.g. a supplier's margin)
+        transfers = (
+            hooks.call("member_transfers", p, np.zeros(n), mkt=mkt)
+            if hooks is not None
+            else np.zeros(n)
+        )
         profit_in = np.where(
             joiners,
             (1 - r) * revenue
@@ -238,7 +249,8 @@ def membership_values(
             - acc.entry_paid
             - acc.own_maintenance
             - share_cost
-            - contracting,
+            - contracting
+            + transfers,
             0.0,
         )
         value_join = np.where(joiners, profit_in - books.profit, 0.0)

@@ -156,8 +156,10 @@ class TractionConfig(BaseModel):
         False, "leaders source demand beyond their capacity from tied SME suppliers", seed="000"
     )
     supplier_price: float = P(
-        0.9,
-        "price a supplier gets per unit, as a share of the leader's own unit cost",
+        1.2,
+        "price a supplier gets per unit, as a share of the leader's own (base) unit cost; a "
+        "supplier whose unit cost is above it takes no orders (SMEs' costs exceed leaders', so "
+        "a price below the leader's own cost finds few suppliers)",
         unit="share of unit cost",
         ge=0,
         le=10,
@@ -170,7 +172,19 @@ class TractionConfig(BaseModel):
         le=1e3,
     )
     share_research: bool = P(
-        False, "leaders pass what they learn of the market to their suppliers and licensees"
+        False,
+        "leaders pass what they learn of the market (signals) and their quality know-how to "
+        "their suppliers and licensees",
+        seed="000",
+    )
+    know_how: float = P(
+        0.05,
+        "share of its quality gap to its leader that a supplier or licensee closes per period "
+        "when leaders share research (quality know-how passed on)",
+        unit="1/period",
+        seed="000",
+        ge=0,
+        le=1,
     )
 
 

@@ -240,7 +240,7 @@ register(
         ),
         settings={
             "structure": {"kind": "hierarchical", "hub": "", "branching": 8},
-            "pooled_functions": ["market_research"],
+            "pooled_functions": ["information_dissemination"],
             "traction": {"licensing": True, "subcontracting": True, "share_research": True},
             "function_interest": {"rule": "proportional"},
             "regulation": {
@@ -251,7 +251,6 @@ register(
             },
             "contract": {"enforcement": 0.4, "breach_penalty": 200.0, "term": 4},
         },
-        implemented=False,
     )
 )
 
@@ -279,7 +278,6 @@ register(
             },
             "contract": {"enforcement": 0.5, "breach_penalty": 300.0, "term": 8},
         },
-        implemented=False,
     )
 )
 
