@@ -236,7 +236,31 @@ register(
         summary=(
             "SMEs license a leader's brand for a fee per unit (its goodwill helps their demand; "
             "their quality shortfalls hurt it), supply leaders with what leaders cannot produce, "
-            "and receive the leaders' market research."
+            "and receive the leaders' market research and quality know-how."
+        ),
+        mechanisms={
+            "function-interest": "licensees pay the leader a fee per unit for its brand; "
+            "suppliers are paid a price per unit on the leader's cost; pooled dissemination "
+            "costs split by volume",
+            "regulation": "the leader's hierarchy monitors; licensees below the leader's quality "
+            "damage its goodwill; fines and exclusion for free-riders",
+            "contract": "licence contracts (fee per unit) and supply contracts (price, quality "
+            "requirement) with the leaders; members commit for a term",
+        },
+        targets={
+            "licence_units": "+",
+            "subcontract_units": "+",
+            "sme_profit": "+",
+            "output": "+",
+            "mean_quality": "+",
+        },
+        # leaders that cannot meet their demand (half the labour productivity): subcontracting
+        # shows only where a leader's demand exceeds its capacity
+        variant=("optoelectronics", ("firms.productivity=25",)),
+        key_off=(
+            "model.traction.licensing=false",
+            "model.traction.subcontracting=false",
+            "model.traction.share_research=false",
         ),
         settings={
             "structure": {"kind": "hierarchical", "hub": "", "branching": 8},
@@ -265,6 +289,18 @@ register(
             "budget yields stochastic quality innovations shared by an IP contract, spilling "
             "over to non-members through ties, with less risk than solo development."
         ),
+        mechanisms={
+            "function-interest": "the pooled R&D budget is split by volume (rule proportional); "
+            "only contributors obtain the innovations",
+            "regulation": "the centre monitors contributions; free-riders lose their IP share "
+            "and are fined and excluded",
+            "contract": "IP contract: each contributor obtains the share ip_share of an "
+            "innovation's quality gain; members commit for a term",
+        },
+        targets={"mean_quality": "+", "innovations": "+", "output": "+"},
+        # the optoelectronics cluster has a research institute (institute_boost applies)
+        variant=("optoelectronics", ()),
+        key_off=("model.rnd.budget_effect=0", "model.rnd.institute_boost=0"),
         settings={
             "structure": {"kind": "star", "hub": "", "centre_monitoring": 0.7},
             "pooled_functions": ["product_development"],

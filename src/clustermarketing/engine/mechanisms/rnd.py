@@ -31,6 +31,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+import scipy.sparse as sp
 
 from clustermarketing.engine.functions import F_INDEX
 from clustermarketing.engine.mechanisms import Mechanism, Period, register
@@ -58,6 +59,31 @@ def innovation_probability(
     b = np.maximum(np.asarray(budget, dtype=float), 0.0) / 1000.0
     out = -np.expm1(-rate * np.power(b, exponent))
     return float(out) if np.ndim(out) == 0 else out
+
+
+def innovation_gains(
+    *,
+    ties: sp.csr_matrix,
+    contributors: np.ndarray,
+    active: np.ndarray,
+    size: float,
+    spillover: float,
+    u: np.ndarray,
+) -> np.ndarray:
+    """(n,) quality gains of one innovation: ``size`` to every contributor, and to every other
+    active firm with ``k`` ties to contributors with probability ``1 − (1 − spillover)^k``
+    (``u`` its uniform).
+
+    >>> ties = sp.csr_matrix(np.array([[0, 1, 0], [1, 0, 0], [0, 0, 0]]))
+    >>> innovation_gains(ties=ties, contributors=np.array([True, False, False]),
+    ...     active=np.ones(3, bool), size=0.05, spillover=1.0, u=np.full(3, 0.5)).tolist()
+    [0.05, 0.05, 0.0]
+    """
+    gains = np.where(contributors, size, 0.0)
+    k = ties @ contributors.astype(np.float64)
+    pick = -np.expm1(k * np.log1p(-min(spillover, 1.0 - 1e-12)))
+    gains[active & ~contributors & (k > 0) & (u < pick)] = size
+    return gains
 
 
 def research_institutions(sc: Any) -> int:
@@ -104,18 +130,16 @@ class CooperativeRnD(Mechanism):
         return prob > 0 and p.draws.scalar("rnd.innovation") < prob
 
     def pooled_development(self, p: Period, mkt: Any = None) -> np.ndarray:
-        gains = np.zeros(p.eff.size)
         if not self._innovates(p):
-            return gains
-        size = self.cfg.innovation_size * self.cfg.ip_share
-        contrib = p.contrib & p.state.active
-        gains[contrib] = size
-        # spillover over ties: each tie to a contributor passes it on with probability σ
-        k = p.world.ties @ contrib.astype(np.float64)
-        pick = -np.expm1(k * np.log1p(-min(self.cfg.spillover, 1.0 - 1e-12)))
-        others = p.state.active & ~contrib & (k > 0)
-        gains[others & (p.draws.uniform("rnd.spillover") < pick)] = size
-        return gains
+            return np.zeros(p.eff.size)
+        return innovation_gains(
+            ties=p.world.ties,
+            contributors=p.contrib & p.state.active,
+            active=p.state.active,
+            size=self.cfg.innovation_size * self.cfg.ip_share,
+            spillover=self.cfg.spillover,
+            u=p.draws.uniform("rnd.spillover"),
+        )
 
     def record(self, p: Period, mkt: Any = None, books: Any = None) -> dict[str, float]:
         return {"innovations": 1.0 if self._innovates(p) else 0.0}
