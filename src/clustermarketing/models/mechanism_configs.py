@@ -156,10 +156,11 @@ class TractionConfig(BaseModel):
         False, "leaders source demand beyond their capacity from tied SME suppliers", seed="000"
     )
     supplier_price: float = P(
-        1.2,
-        "price a supplier gets per unit, as a share of the leader's own (base) unit cost; a "
-        "supplier whose unit cost is above it takes no orders (SMEs' costs exceed leaders', so "
-        "a price below the leader's own cost finds few suppliers)",
+        1.4,
+        "price a supplier gets per unit, as a share of the leader's own (base) unit cost: a "
+        "premium for capacity the leader lacks (SMEs' unit costs exceed leaders'; a supplier "
+        "whose cost is above the price takes no orders, and a leader whose home price last "
+        "period was not above it sources nothing)",
         unit="share of unit cost",
         ge=0,
         le=10,

@@ -25,11 +25,16 @@ proportion to their shortfall-weighted share of the brand's sales:
 
 (hook ``goodwill_change``; buyers judge the brand by every product sold under it, Tirole 1996).
 
-**Subcontracting** (``subcontracting``). An SME effective member with a strong tie to an
-effective-member leader (the largest such, if several), quality ≥ ``supplier_quality`` and a unit
-cost at most the supplier price (it would not take work at a loss) is that leader's supplier.
-Orders are placed on the spare capacity a supplier had last period (capacity − units sold − units
-made for a leader, kept in the mechanism's state ``traction_spare``): the leader's capacity this
+**Subcontracting** (``subcontracting``). An SME effective member linked to an effective-member
+leader — by a strong tie, or by sitting in the leader's branch of the cooperative's structure
+below its centre (seed 000: in the traction hierarchy the suppliers sit below the leading
+enterprise; in a network or chain every connected member shares the branch) — (the largest such
+leader, if several), quality ≥ ``supplier_quality`` and a unit
+cost at most the supplier price (it would not take work at a loss) is that leader's supplier; a
+leader sources only while the supplier price is below its last home price (it would not buy at
+a loss either).
+Orders are placed on the spare capacity a supplier's own sales left last period (capacity − units
+it sold, kept in the mechanism's state ``traction_spare``): the leader's capacity this
 period is raised by its suppliers' spare capacity (hook ``capacity_extra``), and the units it
 sells beyond its own capacity, ``s_L = max(0, u_L − capacity_L)``, are made by its suppliers pro
 rata to their spare capacity. The leader pays ``supplier_price`` × its own unit cost (base
@@ -62,6 +67,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from clustermarketing.engine.mechanisms import Mechanism, Period, register
 
@@ -122,15 +128,15 @@ def licensors(
 
 
 def supplier_leaders(
-    strong: sp.csr_matrix, capacity: np.ndarray, candidate: np.ndarray, eligible: np.ndarray
+    links: sp.csr_matrix, capacity: np.ndarray, candidate: np.ndarray, eligible: np.ndarray
 ) -> np.ndarray:
     """(n,) the leader each candidate supplier would work for (-1: none).
 
-    The largest eligible leader it has a strong tie to.
+    The largest eligible leader it is linked to (``links``: strong ties and structure links).
     """
     out = np.full(candidate.size, -1)
     for leader in _largest_first(np.flatnonzero(eligible), capacity)[::-1]:
-        tied = strong.indices[strong.indptr[leader] : strong.indptr[leader + 1]]
+        tied = links.indices[links.indptr[leader] : links.indptr[leader + 1]]
         out[tied] = leader
     out[~candidate] = -1
     return out
@@ -187,12 +193,36 @@ class Traction(Mechanism):
         if not self.cfg.subcontracting:
             return out
         cand = state.active & ~w.leader & (state.quality >= self.cfg.supplier_quality)
-        lead = supplier_leaders(w.strong, w.capacity, cand, self._eligible(p))
+        price = self._price(p)
+        # a leader sources only while the supplier price is below what it sells for at home
+        # (last period's price: every leader sells at home, at no distribution cost)
+        sourcing = self._eligible(p) & (price < state.price[:, 0])
+        lead = supplier_leaders(self._supply_links(p), w.capacity, cand, sourcing)
         # a supplier takes work only at a price covering its own unit cost
         has = lead >= 0
         ok = np.zeros_like(has)
-        ok[has] = self._price(p)[lead[has]] >= w.base_cost[has]
+        ok[has] = price[lead[has]] >= w.base_cost[has]
         return np.where(ok, lead, -1)
+
+    def _supply_links(self, p: Period) -> sp.csr_matrix:
+        """Who may supply whom: strong ties, and membership of the same branch of the
+        cooperative's structure below its centre (seed 000: in the traction hierarchy the
+        suppliers sit below the leading enterprise)."""
+        w = p.world
+        if p.structure is None or not p.structure.links:
+            return w.strong
+        # branches: connected components of the structure without its centre
+        below = p.structure.adj[: w.n, : w.n]
+        _, branch = connected_components(below, directed=False)
+        lead = np.flatnonzero(w.leader & p.eff)
+        if not lead.size:
+            return w.strong
+        mates = [np.flatnonzero(p.eff & (branch == branch[i])) for i in lead]
+        rows = np.repeat(lead, [m.size for m in mates])
+        same = sp.csr_matrix((np.ones(rows.size), (rows, np.concatenate(mates))), shape=(w.n, w.n))
+        links = (w.strong + same).tocsr()
+        links.data[:] = 1.0
+        return links
 
     def _spare(self, p: Period) -> np.ndarray:
         return p.state.extra["traction_spare"]
@@ -343,7 +373,7 @@ class Traction(Mechanism):
         n = p.eff.size
         made = o.made if o is not None else np.zeros(n)
         sourced = o.sourced if o is not None else np.zeros(n)
-        spare = np.maximum(0.0, p.world.capacity - mkt.units - made)
+        spare = np.maximum(0.0, p.world.capacity - mkt.units)  # what own sales left free
         return (
             {"traction_spare": spare, "traction_made": made, "traction_sourced": sourced},
             {"traction_t": p.state.t},
