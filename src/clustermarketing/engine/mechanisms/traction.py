@@ -150,6 +150,21 @@ class Traction(Mechanism):
     title = "Leading enterprise traction"
     config = "traction"
 
+    def __init__(self, model: Any, sc: Any) -> None:
+        super().__init__(model, sc)
+        # who deals with whom is worked out once per period, at the period's first hook, so that
+        # every hook of the period sees the same licensees and suppliers (later phases rewrite
+        # prices and quality); a cache on the mechanism, never written into the state
+        self._memo_period: Period | None = None
+        self._memo: dict[Any, Any] = {}
+
+    def _cached(self, p: Period, key: Any, compute: Any) -> Any:
+        if self._memo_period is not p:
+            self._memo_period, self._memo = p, {}
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
     @classmethod
     def enabled(cls, model: Any, sc: Any) -> bool:
         t = model.traction
@@ -169,6 +184,11 @@ class Traction(Mechanism):
         return p.world.leader & p.eff & p.state.active
 
     def _licensors(self, p: Period, eligible: np.ndarray | None = None) -> np.ndarray:
+        if eligible is None:
+            return self._cached(p, "licensors", lambda: self._find_licensors(p, None))
+        return self._find_licensors(p, eligible)
+
+    def _find_licensors(self, p: Period, eligible: np.ndarray | None) -> np.ndarray:
         if not self.cfg.licensing:
             return np.full(p.eff.size, -1)
         w = p.world
@@ -188,6 +208,9 @@ class Traction(Mechanism):
 
     def _suppliers(self, p: Period) -> np.ndarray:
         """(n,) the leader each firm would supply as an effective member (-1: none)."""
+        return self._cached(p, "suppliers", lambda: self._find_suppliers(p))
+
+    def _find_suppliers(self, p: Period) -> np.ndarray:
         w, state = p.world, p.state
         out = np.full(p.eff.size, -1)
         if not self.cfg.subcontracting:
@@ -229,6 +252,9 @@ class Traction(Mechanism):
 
     def _orders(self, p: Period, units: np.ndarray) -> Orders:
         """Units each eligible leader sourced beyond its capacity and who made them."""
+        return self._cached(p, ("orders", id(units)), lambda: self._place_orders(p, units))
+
+    def _place_orders(self, p: Period, units: np.ndarray) -> Orders:
         n = p.eff.size
         sourced, made = np.zeros(n), np.zeros(n)
         lead = np.where(p.eff, self._suppliers(p), -1)
