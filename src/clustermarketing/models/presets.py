@@ -262,12 +262,18 @@ register(
         # parameters off); tests/mechanisms/test_traction.py checks both against the model
         # without the mechanism
         targets={"licence_units": "+", "mean_quality": "+"},
-        # leaders that cannot meet their demand (half the labour productivity): subcontracting
-        # shows only where a leader's demand exceeds its capacity; the example's own model
-        # section sets a star, so the preset's hierarchy is restored
+        # four leaders that cannot meet their demand (half the labour productivity):
+        # subcontracting shows only where a leader's demand exceeds its capacity, and with the
+        # example's two leaders the effects hinge on those two firms' traits, which differ so
+        # much between replicates that a few replicates cannot resolve them; the example's own
+        # model section sets a star, so the preset's hierarchy is restored
         variant=(
             "optoelectronics",
-            ("firms.productivity=25", "model.structure.kind=hierarchical"),
+            (
+                "firms.leaders=4",
+                "firms.productivity=25",
+                "model.structure.kind=hierarchical",
+            ),
         ),
         key_off=(
             "model.traction.licensing=false",
@@ -315,7 +321,14 @@ register(
         targets={"mean_quality": "+", "innovations": "+"},
         # the optoelectronics cluster has a research institute (institute_boost applies)
         variant=("optoelectronics", ()),
-        key_off=("model.rnd.budget_effect=0", "model.rnd.institute_boost=0"),
+        # no rate, no institutes' boost, and no pooled budget (with the budget still pooled,
+        # members give up their own development for nothing: a small loss of quality,
+        # tests/mechanisms/test_rnd.py)
+        key_off=(
+            "model.rnd.budget_effect=0",
+            "model.rnd.institute_boost=0",
+            "model.pooled_functions=[]",
+        ),
         settings={
             "structure": {"kind": "star", "hub": "", "centre_monitoring": 0.7},
             "pooled_functions": ["product_development"],
