@@ -12,7 +12,11 @@ contributions unchanged):
   promotion and the cooperative's brand utility, reaches the cooperative's markets, gets a share
   of the pooled channel, sources through its strong ties to members, and pays dues, an allocated
   share (the function–interest rule's share of this period's cost for one more contributor),
-  transaction and contracting costs and commission.
+  transaction and contracting costs and commission; mechanisms' per-unit charges on members
+  (hook ``member_unit_cost``: a licence fee) are part of its marginal cost, and the money the
+  mechanisms would move to or from it as a member (hook ``member_transfers``: a supplier's margin)
+  is added to its profit. A leaver's outside profit has no mechanism transfers (they are
+  membership-conditional).
 
 In each of its markets the deviating firm sets its best-response price to the others' prices
 (``p = c + 1/(b(1 − s(p)))`` with the others' inclusive value fixed, solved by the same ζ-markup

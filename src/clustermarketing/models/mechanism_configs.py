@@ -136,7 +136,12 @@ class TractionConfig(BaseModel):
     """Leading enterprise traction: licensing, subcontracting, research passed on (seed 000)."""
 
     model_config = STRICT
-    licensing: bool = P(False, "SME members may license a leader's brand", seed="000")
+    licensing: bool = P(
+        False,
+        "SME members license the brand of a member leader of a complementary segment (the "
+        "largest one they are tied to, else the largest)",
+        seed="000",
+    )
     licence_fee: float = P(
         0.3, "licence fee per unit a licensee sells, paid to the leader", unit="CU/unit", ge=0
     )
@@ -148,12 +153,16 @@ class TractionConfig(BaseModel):
     )
     licence_damage: float = P(
         0.5,
-        "leader goodwill lost per unit of its licensees' quality shortfall × sales share",
+        "share of the leader's goodwill stock lost per period per unit of D, its licensees' "
+        "quality shortfall below it weighted by their share of the brand's sales",
         ge=0,
         le=10,
     )
     subcontracting: bool = P(
-        False, "leaders source demand beyond their capacity from tied SME suppliers", seed="000"
+        False,
+        "leaders source demand beyond their capacity from SME member suppliers tied to them "
+        "(strong tie or the leader's branch of the structure)",
+        seed="000",
     )
     supplier_price: float = P(
         1.4,
@@ -196,7 +205,8 @@ class RnDConfig(BaseModel):
     enabled: bool = P(False, "pooled product development with research institutes", seed="000")
     budget_effect: float = P(
         0.5,
-        "λ: innovation rate per unit of (pooled budget / 1000)^γ: P(success) = 1 − exp(−λ B^γ)",
+        "λ: innovation rate per unit of (pooled budget B / 1000)^γ: P(innovation) = "
+        "1 − exp(−(λ + institute_boost · institutes) (B/1000)^γ)",
         ge=0,
         le=100,
     )
@@ -219,7 +229,8 @@ class RnDConfig(BaseModel):
     )
     spillover: float = P(
         0.1,
-        "probability per tie to a member that a non-member picks up an innovation",
+        "probability per tie to a contributing member that another firm (a non-member or a "
+        "free-rider) picks up an innovation",
         seed="003",
         ge=0,
         le=1,
