@@ -345,3 +345,22 @@ def test_same_seed_same_output() -> None:
     a = cm.simulate(sc, model=MODEL, replicates=1, periods=5, seed=4)
     b = cm.simulate(sc, model=MODEL, replicates=1, periods=5, seed=4)
     assert a.to_json() == b.to_json()
+
+
+def test_cli_runs_the_model_and_rejects_bad_settings() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from clustermarketing.cli.main import app
+
+    runner = CliRunner()
+    args = ["run", "optoelectronics", "--model", MODEL, "-r", "2", "-p", "4", "--format", "json"]
+    result = runner.invoke(app, [*args, "--set", "firms.count=60"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)["metrics"]
+    assert metrics["innovations"]["model"]["mean"] > 0
+    assert metrics["innovations"]["baseline"]["mean"] == 0
+    bad = runner.invoke(app, [*args, "--set", "model.rnd.budget_exponent=0"])
+    assert bad.exit_code == 2
+    assert "rnd.budget_exponent" in bad.stderr and "Traceback" not in bad.output

@@ -353,3 +353,23 @@ def test_every_parameter_has_an_effect(override: str, metric: str, direction: st
         assert changed < default
     else:
         assert changed > default
+
+
+def test_cli_runs_the_model_and_rejects_bad_settings() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from clustermarketing.cli.main import app
+
+    runner = CliRunner()
+    args = ["run", "optoelectronics", "--model", MODEL, "-r", "2", "-p", "4", "--format", "json"]
+    sets = ["--set", "firms.count=60", "--set", "firms.productivity=25"]
+    result = runner.invoke(app, [*args, *sets])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)["metrics"]
+    assert metrics["licence_units"]["model"]["mean"] > 0
+    assert metrics["licence_units"]["baseline"]["mean"] == 0
+    bad = runner.invoke(app, [*args, *sets, "--set", "model.traction.know_how=2"])
+    assert bad.exit_code == 2
+    assert "traction.know_how" in bad.stderr and "Traceback" not in bad.output
