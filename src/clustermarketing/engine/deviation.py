@@ -223,6 +223,8 @@ def membership_values(
         others = _others(mkt, p, fi, fm, cur_eu[flat])
         price, share = best_response_prices(delta, marginal, w.b[fm], others)
         channel = own_channel + _joiner_channel(p, mkt, own_channel)
+        if hooks is not None and hooks.has("member_channel_extra"):  # e.g. allies' channels
+            channel = channel + hooks.call("member_channel_extra", p)
         sales = _sell(p, fi, fm, price, share, channel, n)
         units = np.bincount(fi, weights=sales, minlength=n)
         revenue = np.bincount(fi, weights=price * sales, minlength=n)
