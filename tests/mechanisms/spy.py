@@ -7,6 +7,7 @@ the ``record`` hook, returns nothing, draws nothing, so it changes no result.
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -17,18 +18,25 @@ from clustermarketing.engine.period import step
 
 
 class Spy(Mechanism):
-    """Keeps (period input, market, accounts) of the last period."""
+    """Keeps (period input, market, accounts) of the last period, and the state as the market
+    and the membership counterfactual saw it (after access and prices, before the stocks)."""
 
     name = "test_spy"
     title = "Test spy (records the period)"
     last: ClassVar[dict[str, Any]] = {}
+    mid: ClassVar[Any] = None
 
     @classmethod
     def enabled(cls, model: Any, sc: Any) -> bool:
         return True
 
+    def transfers(self, p: Period, mkt: Any) -> dict[str, np.ndarray]:
+        Spy.mid = copy.deepcopy(p.state)
+        return {}
+
     def record(self, p: Period, mkt: Any, books: Any) -> dict[str, float]:
-        Spy.last = {"p": p, "mkt": mkt, "books": books}
+        # ``p_mid``: the period input with the state as the market phase saw it
+        Spy.last = {"p": p, "mkt": mkt, "books": books, "p_mid": replace(p, state=Spy.mid)}
         return {}
 
 

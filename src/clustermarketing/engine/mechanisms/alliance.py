@@ -25,14 +25,18 @@ its tie-neighbours among the effective members. ``A`` is this 0/1 matrix (no sel
   cooperative's access, decided before prices, so the bundle is known when prices are set),
   c = ``firms.complementarity`` (default 1 between different segments, 0 within one). A real
   product attribute (a bundle buyers can assemble), not a persuasive term.
-* **Channel interdependence** (hook ``member_channel_extra``): each member offers its allies the
-  share ``channel_interdependence`` of last period's spare own channel,
-  ``o_j = ci · max(0, own channel_j − units_j)``, split equally among its k_j allies; a member
-  receives ``Σ_j A_ij o_j / k_j`` and reserves ``o_i`` (if it has allies) out of its own channel,
-  so the capacity is rival and counted once. Allies pay no fee.
+* **Channel interdependence** (hook ``member_channel_extra``): allies sell through each other's
+  channels, without fees. Each member offers the share ``channel_interdependence`` of last
+  period's spare own channel, ``o_j = ci · max(0, own channel_j − units_j)``; each member asks
+  for last period's unmet channel need, ``need_i = max(0, min(demand_i, capacity_i) − own
+  channel_i)``, split equally over its k_i allies (``need_i / k_i`` each); a lender grants all
+  its askers the same share ``min(1, o_j / Σ asks)``. A member's channel this period is its own
+  + what it is granted − what it grants (rival capacity, counted once, nothing lent that is not
+  asked for). A non-member's would-be grants add its ask to each lender's load; as a joiner it
+  would lend nothing yet (its would-be allies' asks go to their present allies).
 
 **Recorded:** ``bundle_sales`` — units effective members sold in markets where at least one
-complementary ally (c > 0) sells too.
+complementary ally (c > 0) sells too (0 when ``bundle_utility`` is 0: nothing is matched).
 """
 
 from __future__ import annotations
