@@ -34,8 +34,7 @@ def hand() -> Any:
 
 
 def _hand(example: str = "footwear", *overrides: str, periods: int = 4, seed: int = 2):
-    w, st, ctx = world_state(small(example, *overrides, firms=100), "marketing_alliance", seed)
-    ctx.mechanisms.init_state(w, st)
+    _w, st, ctx = world_state(small(example, *overrides, firms=100), "marketing_alliance", seed)
     for _ in range(periods):
         stepped(st, ctx)
     return st, ctx

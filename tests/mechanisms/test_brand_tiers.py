@@ -37,7 +37,6 @@ def hand() -> Any:
 def _hand(*overrides: str, periods: int = 4, seed: int = 2):
     sc = small("footwear", "functions.brand_building.fixed_cost=0", *overrides, firms=100)
     w, st, ctx = world_state(sc, "cluster_brand", seed=seed)
-    ctx.mechanisms.init_state(w, st)
     for _ in range(periods):
         stepped(st, ctx)
     return w, st, ctx
@@ -101,8 +100,7 @@ def test_registration_is_charged_once() -> None:
     b = runs[0.0][runs[0.0].arm == "model"].set_index("period")
     assert a.loc[0, "pooled_cost"] - b.loc[0, "pooled_cost"] == pytest.approx(cost)
     # the flag is set after the first period with members
-    w, st, ctx = world_state(small("footwear", firms=80), "cluster_brand", seed=4)
-    ctx.mechanisms.init_state(w, st)
+    _w, st, ctx = world_state(small("footwear", firms=80), "cluster_brand", seed=4)
     assert st.cluster_extra[REGISTERED] is False
     from clustermarketing.engine.period import step
 
