@@ -10,7 +10,7 @@ contributions unchanged):
   contracting cost, commission or fine;
 * a **non-member's inside option**: it drops the functions the cooperative runs, gets the club's
   promotion and the cooperative's brand utility, reaches the cooperative's markets, gets a share
-  of the pooled channel, sources through its strong ties to members, and pays dues, an allocated
+  of the pooled channel and the channel a mechanism gives members (allies' spare channels), sources through its strong ties to members, and pays dues, an allocated
   share (the function–interest rule's share of this period's cost for one more contributor),
   transaction and contracting costs and commission.
 
