@@ -84,6 +84,7 @@ def period_record(
         "fines": float(books.fines.sum()),
         "coordination_cost": books.coordination,
         "rebate": books.rebate,
+        "allocation_se": books.allocation_se,
         "total_profit": float(profit[act].sum()),
         "production_cost": float(books.production[act].sum()),
         "overhead_cost": float(books.overhead[act].sum()),

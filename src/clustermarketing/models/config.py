@@ -35,7 +35,9 @@ FUNCTION_NAMES: tuple[str, ...] = (
 )
 
 StructureKind = Literal["none", "star", "hierarchical", "chain", "network"]
-RuleName = Literal["equal", "proportional", "dues", "commission", "shapley", "nucleolus"]
+RuleName = Literal[
+    "equal", "proportional", "dues", "commission", "shapley", "nucleolus", "myerson", "owen"
+]
 
 
 class StructureConfig(BaseModel):
@@ -93,6 +95,11 @@ class FunctionInterestConfig(BaseModel):
     dues_fixed_share: float = P(0.5, "share of pooled cost paid as equal dues", ge=0, le=1)
     subsidy_share: float = P(
         1.0, "share of institutions' subsidies that reaches the pooled budget", ge=0, le=1
+    )
+    unions: Literal["segment", "size"] = P(
+        "segment",
+        "a priori unions of the Owen rule: members grouped by product segment or size class",
+        seed="choice",
     )
     shapley_samples: int = P(
         200,
