@@ -155,7 +155,7 @@ def test_targets_in_the_variant_and_best_response() -> None:
     example, overrides = preset.variant
     sc = small(example, *overrides, firms=120)
     r = cm.simulate(
-        sc, model="marketing_alliance", replicates=3, periods=20, seed=8, diagnostics=True
+        sc, model="marketing_alliance", replicates=3, periods=20, seed=8, diagnostics=(4, 20)
     )
     for metric, sign in preset.targets.items():
         d = _diff(r, metric)

@@ -142,7 +142,9 @@ def test_targets_in_the_variant_and_best_response() -> None:
     preset = PRESETS["cluster_brand"]
     example, overrides = preset.variant
     sc = small(example, *overrides, firms=120)
-    r = cm.simulate(sc, model="cluster_brand", replicates=3, periods=20, seed=8, diagnostics=True)
+    r = cm.simulate(
+        sc, model="cluster_brand", replicates=3, periods=20, seed=8, diagnostics=(4, 20)
+    )
     for metric, sign in preset.targets.items():
         d = _diff(r, metric)
         assert (d["ci_low"] > 0) if sign == "+" else (d["ci_high"] < 0), (metric, d)
