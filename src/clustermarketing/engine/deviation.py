@@ -10,7 +10,7 @@ contributions unchanged):
   contracting cost, commission or fine;
 * a **non-member's inside option**: it drops the functions the cooperative runs, gets the club's
   promotion and the cooperative's brand utility, reaches the cooperative's markets, gets a share
-  of the pooled channel, sources through its strong ties to members, and pays dues, an allocated
+  of the pooled channel and the channel a mechanism gives members (allies' spare channels), sources through its strong ties to members, and pays dues, an allocated
   share (the function–interest rule's share of this period's cost for one more contributor),
   transaction and contracting costs and commission; mechanisms' per-unit charges on members
   (hook ``member_unit_cost``: a licence fee) are part of its marginal cost, and the money the
@@ -242,6 +242,8 @@ def membership_values(
         others = _others(mkt, p, fi, fm, cur_eu[flat])
         price, share = best_response_prices(delta, marginal, w.b[fm], others)
         channel = own_channel + _joiner_channel(p, mkt, own_channel)
+        if hooks is not None and hooks.has("member_channel_extra"):  # e.g. allies' channels
+            channel = channel + hooks.call("member_channel_extra", p)
         sales = _sell(p, fi, fm, price, share, channel, n)
         units = np.bincount(fi, weights=sales, minlength=n)
         revenue = np.bincount(fi, weights=price * sales, minlength=n)
