@@ -290,20 +290,28 @@ def test_the_mechanism_raises_sme_profit_and_output_over_the_same_cooperative_wi
         assert _ci(d)[0] > 0, (metric, d)
 
 
-def test_subcontracting_raises_output_and_leader_profit_in_every_replicate(
+def test_subcontracting_raises_output_and_leader_profit_where_it_happens(
     runs: dict[str, cm.SimulationResult],
 ) -> None:
     """How much a leader can subcontract depends on the cluster (its suppliers' spare capacity
-    and costs), so the check is per replicate against the same model without subcontracting."""
+    and costs), so the check is per replicate against the same model without subcontracting.
+
+    Finding (seed 7, five clusters): in one of the five no leader is both short of capacity
+    and tied to an admissible supplier, so nothing is subcontracted and that cluster's results
+    match the run without subcontracting (up to the membership counterfactual's supplier margin);
+    in the others output, leader profit and employment rise."""
 
     def per_rep(key: str, metric: str) -> np.ndarray:
         c = runs[key].cluster
         return c[c.arm == "model"].groupby("replicate")[metric].mean().to_numpy()
 
-    assert (per_rep("on", "subcontract_units") > 0).all()
+    sourced = per_rep("on", "subcontract_units") > 0
+    assert sourced.sum() >= 3, sourced
     assert (per_rep("no_sub", "subcontract_units") == 0).all()
     for metric in ("output", "leader_profit", "employment"):
-        assert (per_rep("on", metric) > per_rep("no_sub", metric)).all(), metric
+        on, off = per_rep("on", metric), per_rep("no_sub", metric)
+        assert (on[sourced] > off[sourced]).all(), metric
+        np.testing.assert_allclose(on[~sourced], off[~sourced], rtol=1e-3, err_msg=metric)
 
 
 def test_membership_is_a_best_response(runs: dict[str, cm.SimulationResult]) -> None:
