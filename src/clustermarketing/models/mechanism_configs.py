@@ -28,8 +28,19 @@ class IntermediaryConfig(BaseModel):
     )
     markets: list[str] = P(
         [],
-        "markets the intermediaries reach (names; empty = every market but home)",
+        "markets the intermediaries cover (names; empty = every market but home); intermediary "
+        "k reaches ``reach`` consecutive markets of this list starting at position k (round "
+        "robin), so more intermediaries cover more of the list",
         seed="000",
+    )
+    reach: int = P(
+        1,
+        "markets each intermediary reaches (consecutive in ``markets``, round robin; capped at "
+        "the length of the list)",
+        unit="markets",
+        seed="choice",
+        ge=1,
+        le=1000,
     )
     order_capacity: float = P(
         15_000.0,
@@ -60,6 +71,14 @@ class IntermediaryConfig(BaseModel):
     )
     exit_after: int = P(
         4, "periods in a row of losses after which an intermediary leaves", unit="periods", ge=1
+    )
+    min_trust: float = P(
+        0.0,
+        "relationship rule (regulation, seed 000 Table 1): intermediaries take orders only from "
+        "members whose trust is at least this (0 = from every member)",
+        seed="000",
+        ge=0,
+        le=1,
     )
 
 

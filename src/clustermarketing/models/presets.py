@@ -165,7 +165,6 @@ register(
             "contract": "orders formed after bargaining: the commission per unit is the "
             "generalized Nash bargaining solution; members commit for a term",
         },
-        implemented=False,
     )
 )
 
@@ -223,7 +222,6 @@ register(
             },
             "contract": {"enforcement": 0.3, "breach_penalty": 150.0, "contracting_cost": 15.0},
         },
-        implemented=False,
     )
 )
 

@@ -167,6 +167,12 @@ HOOKS: dict[str, HookSpec] = {
     "channel_extra": HookSpec(
         "sales: (n,) channel capacity added this period (e.g. rented from partners) → sum", _sum
     ),
+    "joiner_channel": HookSpec(
+        "membership counterfactual: ((n,) channel capacity, (n,) CU money) each non-member would "
+        "get from the mechanism if it alone joined this period (e.g. capacity rented from "
+        "partners and the rent for it) → summed elementwise",
+        lambda vs: (_sum([v[0] for v in vs]), _sum([v[1] for v in vs])),
+    ),
     "route_limit": HookSpec(
         "sales: (P,) factor ≤ 1 rationing pairs sold through the mechanism (e.g. an "
         "intermediary's order capacity), given each pair's demand → product",
@@ -308,8 +314,10 @@ class Mechanisms:
 def _load_builtin() -> None:
     # importing the modules registers them (order = hook call order)
     from clustermarketing.engine.mechanisms import (  # noqa: F401
+        channel_network,
         channel_sharing,
         fairs,
+        intermediaries,
         regional_brand,
         sourcing,
     )
