@@ -29,6 +29,7 @@ def world_state(
     streams = make_streams(np.random.SeedSequence(seed))
     w, st = build(scenario, m, streams)
     ctx = Context(w, scenario, m, pricing, streams)
+    ctx.mechanisms.init_state(w, st)  # the mechanisms' own state, as when a model switches on
     return w, st, ctx
 
 

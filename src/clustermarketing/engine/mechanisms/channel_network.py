@@ -71,76 +71,71 @@ def complementarity(sc: Any) -> np.ndarray:
     return np.asarray(given, dtype=float)
 
 
+Links = tuple[np.ndarray, np.ndarray, np.ndarray]  # (providers, renters, w) per directed link
+
+
 def carry_weights(
     links: sp.spmatrix,
     segment: np.ndarray,
     comp: np.ndarray,
     providers: np.ndarray,
     renters: np.ndarray | None = None,
-) -> sp.csr_matrix:
-    """(n, n) sparse ``w_ij = c[seg_j, seg_i]`` on links from provider i (row) to renter j
-    (column), both effective members unless ``renters`` says otherwise; zero elsewhere.
+) -> Links:
+    """Directed links from provider i to renter j with ``w_ij = c[seg_j, seg_i] > 0``, both
+    effective members (``providers``) unless ``renters`` says otherwise.
 
     >>> links = sp.csr_matrix(np.array([[0, 1, 1], [1, 0, 1], [1, 1, 0]]))
     >>> comp = np.array([[0.0, 1.0], [0.5, 0.0]])
-    >>> carry_weights(links, np.array([0, 0, 1]), comp, np.array([True, True, True])).toarray()
-    array([[0. , 0. , 0.5],
-           [0. , 0. , 0.5],
-           [1. , 1. , 0. ]])
+    >>> i, j, w = carry_weights(links, np.array([0, 0, 1]), comp, np.array([True, True, True]))
+    >>> i.tolist(), j.tolist(), w.tolist()
+    ([0, 1, 2, 2], [2, 2, 0, 1], [0.5, 0.5, 1.0, 1.0])
     """
     renters = providers if renters is None else renters
     a = sp.csr_matrix(links)
-    rows, cols = a.nonzero()
+    rows = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
+    cols = a.indices
     keep = providers[rows] & renters[cols] & (rows != cols)
     rows, cols = rows[keep], cols[keep]
     w = comp[segment[cols], segment[rows]]
     pos = w > 0
-    return sp.csr_matrix((w[pos], (rows[pos], cols[pos])), shape=a.shape)
+    return rows[pos], cols[pos], w[pos]
 
 
 def clear_rentals(
-    weights: sp.csr_matrix, spare: np.ndarray, need: np.ndarray, rounds: int = ROUNDS
-) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    links: Links, spare: np.ndarray, need: np.ndarray, rounds: int = ROUNDS
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Clear offers of spare channel capacity against unmet needs over weighted links.
 
-    ``weights[i, j] = w_ij`` units of j's goods that a unit of i's channel carries. Returns the
-    grants ``g_ij`` (sparse, in units of the renter's goods), each renter's rented capacity
-    ``Σ_i g_ij`` and each provider's reserved capacity ``Σ_j g_ij / w_ij``.
+    ``links = (i, j, w)``: a unit of provider i's channel carries ``w`` units of renter j's
+    goods. Returns the grant of every link (units of the renter's goods), each firm's rented
+    capacity ``Σ_i g_ij`` and each firm's reserved (lent) capacity ``Σ_j g_ij / w_ij``.
 
-    >>> w = sp.csr_matrix(np.array([[0.0, 1.0, 0.5], [0, 0, 0], [0, 0, 0]]))
-    >>> g, rented, lent = clear_rentals(w, np.array([100.0, 0, 0]), np.array([0.0, 80.0, 60.0]))
+    >>> links = (np.array([0, 0]), np.array([1, 2]), np.array([1.0, 0.5]))
+    >>> g, rented, lent = clear_rentals(links, np.array([100.0, 0, 0]), np.array([0.0, 80.0, 60.0]))
     >>> [round(float(x), 3) for x in rented], [round(float(x), 3) for x in lent]
     ([0.0, 44.444, 27.778], [100.0, 0.0, 0.0])
     """
+    rows, cols, w = links
     n = spare.size
-    w = sp.csr_matrix(weights)
-    grants = sp.csr_matrix((n, n))
+    grants = np.zeros(rows.size)
     spare = spare.astype(float).copy()
     need = need.astype(float).copy()
     for _ in range(rounds):
-        offer = w.multiply(spare[:, None]).tocsr()  # what i could carry for j
-        supply = np.asarray(offer.sum(axis=0)).ravel()
+        offer = w * spare[rows]  # what i could carry for j
+        supply = np.bincount(cols, weights=offer, minlength=n)
         ask = np.minimum(need, supply)
         if not (ask > 1e-9).any():
             break
         per = np.divide(ask, supply, out=np.zeros(n), where=supply > 0)
-        request = offer.multiply(per[None, :]).tocsr()  # r_ij, renter units
-        inv = w.copy()
-        inv.data = 1.0 / inv.data
-        load = np.asarray(request.multiply(inv).sum(axis=1)).ravel()  # provider units
+        request = offer * per[cols]  # r_ij, renter units
+        load = np.bincount(rows, weights=request / w, minlength=n)  # provider units
         f = np.where(load > spare, np.divide(spare, load, out=np.zeros(n), where=load > 0), 1.0)
-        g = request.multiply(f[:, None]).tocsr()
-        grants = grants + g
-        used = np.asarray(g.multiply(inv).sum(axis=1)).ravel()
-        spare = np.maximum(0.0, spare - used)
-        need = np.maximum(0.0, need - np.asarray(g.sum(axis=0)).ravel())
-    grants = sp.csr_matrix(grants)
-    inv = grants.copy()
-    if inv.nnz:
-        inv = w.multiply(grants.astype(bool)).tocsr()
-        inv.data = 1.0 / inv.data
-    rented = np.asarray(grants.sum(axis=0)).ravel()
-    lent = np.asarray(grants.multiply(inv).sum(axis=1)).ravel() if grants.nnz else np.zeros(n)
+        g = request * f[rows]
+        grants += g
+        spare = np.maximum(0.0, spare - np.bincount(rows, weights=g / w, minlength=n))
+        need = np.maximum(0.0, need - np.bincount(cols, weights=g, minlength=n))
+    rented = np.bincount(cols, weights=grants, minlength=n)
+    lent = np.bincount(rows, weights=grants / w, minlength=n)
     return grants, rented, lent
 
 
@@ -175,14 +170,16 @@ class ChannelNetwork(Mechanism):
             _P + "period": {"channel_rented": 0.0, "platform_sales": 0.0}
         }
 
-    def _clear(self, p: Period) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    def _clear(self, p: Period) -> tuple[Links, np.ndarray, np.ndarray, np.ndarray]:
+        """This period's clearing: the links, each link's grant, rented and lent capacity."""
         n = p.world.n
         if not self.cfg.rent or p.structure is None or not p.eff.any():
-            return sp.csr_matrix((n, n)), np.zeros(n), np.zeros(n)
+            none = np.zeros(0, dtype=np.int64)
+            return (none, none, np.zeros(0)), np.zeros(0), np.zeros(n), np.zeros(n)
         links = p.structure.adj[:n, :n]  # members only: the hub's row and column are dropped
         w = carry_weights(links, p.world.segment, self.comp, p.eff & p.state.active)
         ex = p.state.extra
-        return clear_rentals(w, ex[_P + "spare"], ex[_P + "need"])
+        return (w, *clear_rentals(w, ex[_P + "spare"], ex[_P + "need"]))
 
     def _used(self, p: Period, mkt: Any, rented: np.ndarray) -> np.ndarray:
         """Units of each renter's goods that went through rented capacity this period: its
@@ -192,19 +189,19 @@ class ChannelNetwork(Mechanism):
 
     # ---- hooks ---------------------------------------------------------------------------
     def channel_extra(self, p: Period) -> np.ndarray:
-        _, rented, lent = self._clear(p)
+        _, _, rented, lent = self._clear(p)
         return rented - lent
 
     def transfers(self, p: Period, *, mkt: Any) -> dict[str, np.ndarray]:
         if not self.cfg.rent:
             return {}
-        grants, rented, _ = self._clear(p)
+        (rows, cols, _), grants, rented, _ = self._clear(p)
         used = self._used(p, mkt, rented)
         fee = self.cfg.channel_fee
         paid = fee * used
         # each provider gets the fee on its share of each renter's used capacity
         frac = np.divide(used, rented, out=np.zeros_like(used), where=rented > 0)
-        received = fee * np.asarray(grants.multiply(frac[None, :]).sum(axis=1)).ravel()
+        received = fee * np.bincount(rows, weights=grants * frac[cols], minlength=used.size)
         return {"channel_rent_paid": -paid, "channel_rent_received": received}
 
     def joiner_channel(self, p: Period) -> tuple[np.ndarray, np.ndarray]:
@@ -221,7 +218,7 @@ class ChannelNetwork(Mechanism):
         s = p.structure
         if not self.cfg.rent or s is None or s.kind != "network" or not p.eff.any():
             return zero, zero
-        _, rented_now, lent_now = self._clear(p)
+        _, _, rented_now, lent_now = self._clear(p)
         ex, state, w = p.state.extra, p.state, p.world
         members = p.eff & state.active
         joiners = state.active & ~p.eff
@@ -233,7 +230,7 @@ class ChannelNetwork(Mechanism):
         grants, _, lent = clear_rentals(
             as_provider, np.where(joiners, ex[_P + "spare"], 0.0), need_left
         )
-        let = np.asarray(grants.sum(axis=1)).ravel()
+        let = np.bincount(as_provider[0], weights=grants, minlength=n)
         fee = self.cfg.channel_fee
         return rented - lent, fee * (let - rented)
 
@@ -251,7 +248,7 @@ class ChannelNetwork(Mechanism):
         self, p: Period, *, mkt: Any, books: Any
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         state, w = p.state, p.world
-        _, rented, _ = self._clear(p)
+        _, _, rented, _ = self._clear(p)
         used = self._used(p, mkt, rented)
         demand = np.bincount(
             mkt.firm,
