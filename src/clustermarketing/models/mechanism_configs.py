@@ -29,14 +29,14 @@ class IntermediaryConfig(BaseModel):
     markets: list[str] = P(
         [],
         "markets the intermediaries cover (names; empty = every market but home); intermediary "
-        "k reaches ``reach`` consecutive markets of this list starting at position k (round "
-        "robin), so more intermediaries cover more of the list",
+        "k reaches `reach` consecutive markets of this list from position k on (round robin), "
+        "so more intermediaries cover more of the list",
         seed="000",
     )
     reach: int = P(
         1,
-        "markets each intermediary reaches (consecutive in ``markets``, round robin; capped at "
-        "the length of the list)",
+        "markets each intermediary reaches (consecutive in `markets`, round robin; capped at the "
+        "length of the list)",
         unit="markets",
         seed="choice",
         ge=1,
@@ -137,7 +137,12 @@ class ChannelNetworkConfig(BaseModel):
         seed="000",
     )
     channel_fee: float = P(
-        0.3, "fee per unit of rented channel capacity used", unit="CU/unit", ge=0, le=1e6
+        0.3,
+        "fee per unit of the renter's goods carried through rented channel capacity, paid by "
+        "the renter to the member whose channel carried them",
+        unit="CU/unit",
+        ge=0,
+        le=1e6,
     )
     platform: bool = P(False, "an online B2B/B2C platform opens markets to members", seed="000")
     platform_markets: list[str] = P(
