@@ -210,3 +210,17 @@ def test_game_extension_is_registered(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clustermarketing.cli, "game", stub, raising=False)
     cli_main._register_extensions()
     assert seen == [cli_main.app]
+
+
+def test_models_table_is_seed_000_table_1() -> None:
+    from typer.testing import CliRunner
+
+    from clustermarketing.cli.main import app
+
+    r = CliRunner().invoke(app, ["models", "--table"])
+    assert r.exit_code == 0, r.output
+    for name in ("collective_mark", "share_marketing_channel", "see_the_customer"):
+        assert name in r.stdout
+    for mechanism in ("function-interest", "regulation", "contract"):
+        assert mechanism in r.stdout
+    assert "exhibition_promotion" not in r.stdout  # a high-tech model, not in Table 1

@@ -15,9 +15,9 @@ import clustermarketing as cm
 
 # example/model (120 firms, 8 periods, 2 replicates, seed 11) -> sha256 of the summary JSON
 RUNS = {
-    "footwear/collective_mark": "4d316e7ac5446320469c4b0535a2df28237e00f94c8a460afb8de70d503782ef",
-    "optoelectronics/exhibition_promotion": "3394bd6e25091ba406e465a69e326f678c10852be769e405b170dece16f42baf",
-    "footwear/share_marketing_channel": "e2cec9354f983e7daedc831bff2354e34b4298207b4fdb3cbd54f3263d315524",
+    "footwear/collective_mark": "a143dac076bcce5d90ae91213f4102b779df7c6b10794f0ba9ffd4c05feaf86a",
+    "optoelectronics/exhibition_promotion": "c1aeb955a5fd9241690595c07f148bcaa4aaf6524c562096ab87e10b79d295a3",
+    "footwear/share_marketing_channel": "cc81eca3fa9541e20a22e0f07c3fc97112a871d80d2f1902faf1522b0024af8d",
 }
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clustermarketing.engine import kernels
 from clustermarketing.engine.access import Access
 from clustermarketing.engine.accounts import Accounts
 from clustermarketing.engine.functions import FunctionPlan
@@ -68,6 +69,15 @@ def best_response_prices(
     >>> bool(np.isclose(p[0], 1.0 + 1.0 / (1.0 - s[0])))
     True
     """
+    if kernels.compiled():
+        return kernels.best_response_kernel(
+            np.ascontiguousarray(delta, dtype=np.float64),
+            np.ascontiguousarray(cost, dtype=np.float64),
+            np.ascontiguousarray(b, dtype=np.float64),
+            np.ascontiguousarray(others, dtype=np.float64),
+            float(tol),
+            int(max_iter),
+        )
     p = cost + 1.0 / b
     s = np.zeros_like(p)
     for _ in range(max_iter):

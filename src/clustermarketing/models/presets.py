@@ -34,6 +34,9 @@ register(
             "contract": "fees on the goods sold under the registered mark share its "
             "maintenance cost; breaches are penalised",
         },
+        targets={"regional_brand": "+", "member_profit": "+"},
+        variant=("footwear", ()),
+        key_off=("model.pooled_functions=[]", "model.uses_regional_brand=false"),
         settings={
             "structure": {"kind": "star", "hub": "", "centre_monitoring": 0.8},
             "pooled_functions": ["brand_building", "information_dissemination"],
@@ -70,6 +73,9 @@ register(
             "contract": "transaction contracts between channel members: per-unit channel fee, "
             "enforcement, breach penalty, contracting cost falling with trust",
         },
+        targets={"sme_market_access": "+", "member_profit": "+"},
+        variant=("footwear", ()),
+        key_off=("model.pooled_functions=[]", "model.shared_channel=false"),
         settings={
             "structure": {"kind": "network", "extra_links": 2.0, "peer_monitoring": 0.15},
             "pooled_functions": ["channel_development", "market_access"],
@@ -123,6 +129,9 @@ register(
                 "cost": 5000.0,
             },
         },
+        targets={"sme_profit": "+", "consumer_surplus": "+"},
+        variant=("optoelectronics", ()),
+        key_off=("model.fairs.interval=0", "model.pooled_functions=[]"),
     )
 )
 
