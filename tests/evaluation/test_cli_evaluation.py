@@ -9,6 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from clustermarketing.cli.main import app
+from clustermarketing.models import PRESETS
+
+#: a registered model that is not built yet, if any is left
+_UNBUILT = [n for n, p in PRESETS.items() if not p.implemented]
 
 runner = CliRunner()
 SMALL = ["--set", "firms.count=120", "--periods", "8", "--replicates", "2"]
@@ -161,7 +165,7 @@ def test_recommend_table_csv_and_options(tmp_path):
     [
         (["--models", "nonsense"], "unknown model 'nonsense'"),
         (["--models", "independent"], "baseline"),
-        (["--models", "see_the_customer"], "planned but not built"),
+        *([(["--models", _UNBUILT[0]], "planned but not built")] if _UNBUILT else []),
         (["--weighting", "magic"], "magic"),
     ],
 )
