@@ -11,9 +11,10 @@ contributions unchanged):
 * a **non-member's inside option**: it drops the functions the cooperative runs, gets the club's
   promotion and the cooperative's brand utility, reaches the cooperative's markets and the
   mechanisms' routes (at their per-unit cost, its route orders rationed at the share the route
-  limits let through in that market this period), gets a share of the pooled channel and the
-  channel capacity mechanisms would rent it (hook ``joiner_channel``, with the rent), sources
-  through its strong ties to members, and pays dues, an allocated
+  limits let through in that market this period), gets a share of the pooled channel, the
+  channel a mechanism gives members (allies' spare channels) and the channel capacity
+  mechanisms would rent it (hook ``joiner_channel``, with the rent), sources through its strong
+  ties to members, and pays dues, an allocated
   share (the function–interest rule's share of this period's cost for one more contributor),
   transaction and contracting costs and commission.
 
@@ -236,6 +237,8 @@ def membership_values(
         others = _others(mkt, p, fi, fm, cur_eu[flat])
         price, share = best_response_prices(delta, marginal, w.b[fm], others)
         channel = own_channel + _joiner_channel(p, mkt, own_channel)
+        if hooks is not None and hooks.has("member_channel_extra"):  # e.g. allies' channels
+            channel = channel + hooks.call("member_channel_extra", p)
         moved = np.zeros(n)
         if hooks is not None and hooks.has("joiner_channel"):  # e.g. capacity rented from partners
             added, moved = hooks.call("joiner_channel", p)

@@ -35,7 +35,7 @@ class FirmTerms:
     else; the membership counterfactual (:mod:`.deviation`) swaps them for one firm at a time.
     """
 
-    goodwill: np.ndarray  # (n,) g_c ln(1 + G): the firm's own brand utility
+    goodwill: np.ndarray  # (n,) g_c ln(1 + G) + own stocks of mechanisms: own brand utility
     member_brand: np.ndarray  # (n,) brand utility a member gets from the cooperative (hooks)
     promo_member: np.ndarray  # (n,) own promotion of the functions it would still run as member
     promo_outside: np.ndarray  # (n,) own promotion of the functions it would run alone outside
@@ -66,7 +66,9 @@ def firm_terms(p: Period, *, hooks: Mechanisms) -> FirmTerms:
                 * np.log1p(plan.X_eff[j] / scale / np.sqrt(k_members))
             )
     return FirmTerms(
-        goodwill=sc.demand.goodwill_weight * np.log1p(state.goodwill),
+        # corporate goodwill, plus any own brand stock a mechanism keeps (e.g. a product brand)
+        goodwill=sc.demand.goodwill_weight * np.log1p(state.goodwill)
+        + hooks.call("own_brand_utility", p, 0.0),
         member_brand=hooks.call("brand_utility", p, np.zeros(n)),
         promo_member=promo_member,
         promo_outside=promo_outside,
@@ -210,6 +212,8 @@ def clear_market(
             shared = want / want.sum() * state.coop_channel
     capacity = w.capacity + hooks.call("capacity_extra", p, 0.0)
     channel = own_channel + shared + hooks.call("channel_extra", p, 0.0)
+    if hooks.has("member_channel_extra"):  # e.g. allies' spare channels
+        channel = channel + np.where(eff, hooks.call("member_channel_extra", p), 0.0)
     limit = np.minimum(capacity, channel)
     factor = np.minimum(1.0, np.divide(limit, total, out=np.ones(n), where=total > limit))
     sales = demand * factor[fi]

@@ -42,6 +42,8 @@ def update_stocks(p: Period, *, mkt: Market, hooks: Mechanisms) -> Stocks:
     regional = hooks.call(
         "regional_brand", p, (1.0 - sk.brand_decay) * state.regional_brand, units=mkt.units
     )
+    if hooks.has("brand_dilution"):  # e.g. members below the quality standard
+        regional = regional * max(0.0, 1.0 - hooks.call("brand_dilution", p, units=mkt.units))
     pj = F_INDEX["product_development"]
     # competitors catch up: the advantage gained by development erodes towards the quality the
     # firm was born with (so quality is stationary without development, not drifting down)

@@ -83,7 +83,12 @@ class IntermediaryConfig(BaseModel):
 
 
 class BrandTiersConfig(BaseModel):
-    """Cluster brand: regional, corporate and product brand tiers with spillovers (seed 000)."""
+    """Cluster brand: regional, corporate and product brand tiers with spillovers (seed 000).
+
+    The regional tier is the regional brand (``uses_regional_brand``), the corporate tier the
+    firm's goodwill, the product tier a stock of this mechanism; see
+    ``docs/mechanisms/brand_tiers.md``.
+    """
 
     model_config = STRICT
     enabled: bool = P(False, "keep three brand tiers (regional, corporate, product)", seed="000")
@@ -236,12 +241,18 @@ class RnDConfig(BaseModel):
 
 
 class AllianceConfig(BaseModel):
-    """Marketing alliance: brand sharing, product matching, channel interdependence (seed 000)."""
+    """Marketing alliance: brand sharing, product matching, channel interdependence (seed 000).
+
+    Allies are the effective members a firm is linked to (structure links and ties); any of the
+    three settings above 0 makes the model a cooperative even without pooled functions; see
+    ``docs/mechanisms/alliance.md``.
+    """
 
     model_config = STRICT
     brand_sharing: float = P(
         0.0,
-        "weight of the allies' pooled goodwill in a member's brand utility",
+        "weight of the allies' pooled goodwill in a member's brand utility: brand_sharing · "
+        "g_c · ln(1 + mean goodwill of its allies)",
         seed="000",
         ge=0,
         le=10,
@@ -257,7 +268,8 @@ class AllianceConfig(BaseModel):
     )
     channel_interdependence: float = P(
         0.0,
-        "share of linked allies' spare channel capacity a member may use",
+        "share of its spare own channel (last period) a member lends its allies, rationed by "
+        "their unmet channel need; allies pay no fee",
         seed="000",
         ge=0,
         le=1,

@@ -193,6 +193,22 @@ register(
             "its own spending and demand weight, with spillovers down the tiers; the collective "
             "mark is registered once, and members below its quality standard dilute it."
         ),
+        mechanisms={
+            "function-interest": "dues for the mark (rule dues: 30% equal, 70% by units) plus a "
+            "per-unit fee; the one-off registration of the collective mark is a pooled cost",
+            "regulation": "a quality standard for admission; members whose quality falls below "
+            "it dilute the regional brand in proportion to their sales share; the hierarchy's "
+            "parents monitor, fines and exclusion",
+            "contract": "per-unit fees on goods sold under the registered collective mark, "
+            "enforcement and breach penalty",
+        },
+        targets={"regional_brand": "+", "product_brand": "+", "member_profit": "+"},
+        variant=("footwear", ()),
+        key_off=(
+            "model.pooled_functions=[]",
+            "model.uses_regional_brand=false",
+            "model.brand_tiers.enabled=false",
+        ),
         settings={
             "structure": {"kind": "hierarchical", "hub": "", "branching": 6},
             "pooled_functions": ["brand_building", "information_dissemination"],
@@ -208,7 +224,6 @@ register(
             },
             "contract": {"per_unit_fee": 0.05, "enforcement": 0.2, "breach_penalty": 100.0},
         },
-        implemented=False,
     )
 )
 
@@ -320,6 +335,20 @@ register(
             "enter a target market together, sell through each other's channels, promote the "
             "region jointly and share information."
         ),
+        mechanisms={
+            "function-interest": "pooled promotion, information and joint market entry split "
+            "equally; allies lend spare channel capacity and share brands without fees",
+            "regulation": "peer monitoring over the alliance network, fines, exclusion and norms",
+            "contract": "alliance agreements committed for a term, enforcement, breach penalty",
+        },
+        targets={"member_profit": "+", "bundle_sales": "+"},
+        variant=("footwear", ("firms.channel_ratio=0.8",)),
+        key_off=(
+            "model.alliance.brand_sharing=0",
+            "model.alliance.bundle_utility=0",
+            "model.alliance.channel_interdependence=0",
+            "model.pooled_functions=[]",
+        ),
         settings={
             "structure": {"kind": "network", "extra_links": 1.0, "peer_monitoring": 0.2},
             "pooled_functions": [
@@ -341,6 +370,5 @@ register(
             },
             "contract": {"enforcement": 0.3, "breach_penalty": 150.0, "term": 4},
         },
-        implemented=False,
     )
 )

@@ -141,6 +141,12 @@ HOOKS: dict[str, HookSpec] = {
         "member* (× each market's brand sensitivity; applied to effective members) → sum",
         _sum,
     ),
+    "own_brand_utility": HookSpec(
+        "pricing inputs: (n,) brand utility of a firm's own stocks that a mechanism keeps (e.g. "
+        "a product brand), whatever its status (× each market's brand sensitivity; added to the "
+        "goodwill term, so the membership counterfactual sees it on both sides) → sum",
+        _sum,
+    ),
     "promotion_multiplier": HookSpec(
         "pricing inputs: {function name: multiplier} of the pooled promotion's effect → product "
         "per function",
@@ -166,6 +172,12 @@ HOOKS: dict[str, HookSpec] = {
     ),
     "channel_extra": HookSpec(
         "sales: (n,) channel capacity added this period (e.g. rented from partners) → sum", _sum
+    ),
+    "member_channel_extra": HookSpec(
+        "sales: (n,) channel capacity a firm gets (+) or lends out (−) *if it is an effective "
+        "member* (e.g. allies' spare channels); applied to effective members, given to joiners "
+        "by the membership counterfactual → sum",
+        _sum,
     ),
     "joiner_channel": HookSpec(
         "membership counterfactual: ((n,) channel capacity, (n,) CU money) each non-member would "
@@ -212,6 +224,12 @@ HOOKS: dict[str, HookSpec] = {
         "stocks: the regional brand after this period's feed and damage (single implementation; "
         "default: it decays)",
         _single,
+    ),
+    "brand_dilution": HookSpec(
+        "stocks: share of the regional brand lost this period besides the regional_brand "
+        "hook's own damage (e.g. members below the quality standard); R ← R · max(0, 1 − Σ) "
+        "→ sum",
+        _sum,
     ),
     "entry_pull": HookSpec("demography: added attractiveness for entrants → sum", _sum),
 }
@@ -314,6 +332,8 @@ class Mechanisms:
 def _load_builtin() -> None:
     # importing the modules registers them (order = hook call order)
     from clustermarketing.engine.mechanisms import (  # noqa: F401
+        alliance,
+        brand_tiers,
         channel_network,
         channel_sharing,
         fairs,
