@@ -61,7 +61,12 @@ def test_unknown_model() -> None:
 
 
 def test_planned_model() -> None:
-    _user_error(["run", "--model", "cooperative_rnd"], "--model", "planned")
+    from clustermarketing.models import PRESETS
+
+    planned = [name for name, preset in PRESETS.items() if not preset.implemented]
+    if not planned:
+        pytest.skip("every registered model is built")
+    _user_error(["run", "--model", planned[0]], "--model", "planned")
 
 
 @pytest.mark.parametrize(

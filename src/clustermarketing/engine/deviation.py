@@ -16,7 +16,11 @@ contributions unchanged):
   mechanisms would rent it (hook ``joiner_channel``, with the rent), sources through its strong
   ties to members, and pays dues, an allocated
   share (the function–interest rule's share of this period's cost for one more contributor),
-  transaction and contracting costs and commission.
+  transaction and contracting costs and commission; mechanisms' per-unit charges on members
+  (hook ``member_unit_cost``: a licence fee) are part of its marginal cost, and the money the
+  mechanisms would move to or from it as a member (hook ``member_transfers``: a supplier's margin)
+  is added to its profit. A leaver's outside profit has no mechanism transfers (they are
+  membership-conditional).
 
 In each of its markets the deviating firm sets its best-response price to the others' prices
 (``p = c + 1/(b(1 − s(p)))`` with the others' inclusive value fixed, solved by the same ζ-markup
@@ -232,7 +236,12 @@ def membership_values(
         unit_cost = w.base_cost * terms.cost_factor
         r = min(model.contract.commission_rate, 0.99)
         marginal = (
-            unit_cost[fi] + fee + transaction[fi] + pair_extra_cost(p, fi, fm) + route_cost
+            unit_cost[fi]
+            + fee
+            + transaction[fi]
+            + terms.unit_charge[fi]
+            + pair_extra_cost(p, fi, fm)
+            + route_cost
         ) / (1 - r)
         others = _others(mkt, p, fi, fm, cur_eu[flat])
         price, share = best_response_prices(delta, marginal, w.b[fm], others)
@@ -251,6 +260,12 @@ def membership_values(
         variable = np.bincount(fi, weights=marginal * (1 - r) * sales, minlength=n)
         contracting = model.contract.contracting_cost * (1.0 - state.trust)
         share_cost = _joiner_share(p, books, mkt, units, revenue)
+        # money the mechanisms would move to or from it as a member (e.g. a supplier's margin)
+        transfers = (
+            hooks.call("member_transfers", p, np.zeros(n), mkt=mkt)
+            if hooks is not None
+            else np.zeros(n)
+        )
         profit_in = np.where(
             joiners,
             (1 - r) * revenue
@@ -261,7 +276,8 @@ def membership_values(
             - acc.own_maintenance
             - share_cost
             - contracting
-            + moved,
+            + moved
+            + transfers,
             0.0,
         )
         value_join = np.where(joiners, profit_in - books.profit, 0.0)

@@ -41,6 +41,7 @@ class FirmTerms:
     promo_outside: np.ndarray  # (n,) own promotion of the functions it would run alone outside
     club: float  # pooled promotion utility of every effective member (club good, congested)
     cost_factor: np.ndarray  # (n,) unit-cost factor of a member (cooperative sourcing; hooks)
+    unit_charge: np.ndarray  # (n,) per-unit charge of a member (e.g. a licence fee; hooks)
 
 
 def firm_terms(p: Period, *, hooks: Mechanisms) -> FirmTerms:
@@ -74,6 +75,7 @@ def firm_terms(p: Period, *, hooks: Mechanisms) -> FirmTerms:
         promo_outside=promo_outside,
         club=float(club),
         cost_factor=hooks.call("unit_cost_factor", p, np.ones(n)),
+        unit_charge=hooks.call("member_unit_cost", p, np.zeros(n)),
     )
 
 
@@ -172,7 +174,8 @@ def clear_market(
     fee = np.where(p.contrib, model.contract.per_unit_fee, 0.0)
     transaction = sc.trust.transaction_cost * (1.0 - state.trust)
     commission = model.contract.commission_rate
-    firm_cost = unit_cost + np.where(eff, fee + transaction, 0.0)
+    # mechanisms' per-unit charges on members (a licence fee) are marginal costs too
+    firm_cost = unit_cost + np.where(eff, fee + transaction + terms.unit_charge, 0.0)
     scale = np.where(eff, 1.0 / (1.0 - min(commission, 0.99)), 1.0)
     extra = pair_extra_cost(p, fi, fm)
     via_pair = via.ravel()[flat] if via is not None else np.zeros(flat.size, dtype=bool)

@@ -165,7 +165,12 @@ class TractionConfig(BaseModel):
     """Leading enterprise traction: licensing, subcontracting, research passed on (seed 000)."""
 
     model_config = STRICT
-    licensing: bool = P(False, "SME members may license a leader's brand", seed="000")
+    licensing: bool = P(
+        False,
+        "SME members license the brand of a member leader of a complementary segment (the "
+        "largest one they are tied to, else the largest)",
+        seed="000",
+    )
     licence_fee: float = P(
         0.3, "licence fee per unit a licensee sells, paid to the leader", unit="CU/unit", ge=0
     )
@@ -177,16 +182,23 @@ class TractionConfig(BaseModel):
     )
     licence_damage: float = P(
         0.5,
-        "leader goodwill lost per unit of its licensees' quality shortfall × sales share",
+        "share of the leader's goodwill stock lost per period per unit of D, its licensees' "
+        "quality shortfall below it weighted by their share of the brand's sales",
         ge=0,
         le=10,
     )
     subcontracting: bool = P(
-        False, "leaders source demand beyond their capacity from tied SME suppliers", seed="000"
+        False,
+        "leaders source demand beyond their capacity from SME member suppliers tied to them "
+        "(strong tie or the leader's branch of the structure)",
+        seed="000",
     )
     supplier_price: float = P(
-        0.9,
-        "price a supplier gets per unit, as a share of the leader's own unit cost",
+        1.4,
+        "price a supplier gets per unit, as a share of the leader's own (base) unit cost: a "
+        "premium for capacity the leader lacks (SMEs' unit costs exceed leaders'; a supplier "
+        "whose cost is above the price takes no orders, and a leader whose home price last "
+        "period was not above it sources nothing)",
         unit="share of unit cost",
         ge=0,
         le=10,
@@ -199,7 +211,19 @@ class TractionConfig(BaseModel):
         le=1e3,
     )
     share_research: bool = P(
-        False, "leaders pass what they learn of the market to their suppliers and licensees"
+        False,
+        "leaders pass what they learn of the market (signals) and their quality know-how to "
+        "their suppliers and licensees",
+        seed="000",
+    )
+    know_how: float = P(
+        0.05,
+        "share of its quality gap to its leader that a supplier or licensee closes per period "
+        "when leaders share research (quality know-how passed on)",
+        unit="1/period",
+        seed="000",
+        ge=0,
+        le=1,
     )
 
 
@@ -210,7 +234,8 @@ class RnDConfig(BaseModel):
     enabled: bool = P(False, "pooled product development with research institutes", seed="000")
     budget_effect: float = P(
         0.5,
-        "λ: innovation rate per unit of (pooled budget / 1000)^γ: P(success) = 1 − exp(−λ B^γ)",
+        "λ: innovation rate per unit of (pooled budget B / 1000)^γ: P(innovation) = "
+        "1 − exp(−(λ + institute_boost · institutes) (B/1000)^γ)",
         ge=0,
         le=100,
     )
@@ -233,7 +258,8 @@ class RnDConfig(BaseModel):
     )
     spillover: float = P(
         0.1,
-        "probability per tie to a member that a non-member picks up an innovation",
+        "probability per tie to a contributing member that another firm (a non-member or a "
+        "free-rider) picks up an innovation",
         seed="003",
         ge=0,
         le=1,

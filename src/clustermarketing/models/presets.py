@@ -277,11 +277,44 @@ register(
         summary=(
             "SMEs license a leader's brand for a fee per unit (its goodwill helps their demand; "
             "their quality shortfalls hurt it), supply leaders with what leaders cannot produce, "
-            "and receive the leaders' market research."
+            "and receive the leaders' market research and quality know-how."
+        ),
+        mechanisms={
+            "function-interest": "licensees pay the leader a fee per unit for its brand; "
+            "suppliers are paid a price per unit on the leader's cost; pooled dissemination "
+            "costs split by volume",
+            "regulation": "the leader's hierarchy monitors; licensees below the leader's quality "
+            "damage its goodwill; fines and exclusion for free-riders",
+            "contract": "licence contracts (fee per unit) and supply contracts (price, quality "
+            "requirement) with the leaders; members commit for a term",
+        },
+        # not targets: subcontract_units (how much leaders can subcontract varies with the
+        # cluster's leaders and their suppliers from one replicate to the next) and sme_profit
+        # (raised by the cooperative's sourcing too, so it does not vanish with the key
+        # parameters off); tests/mechanisms/test_traction.py checks both against the model
+        # without the mechanism
+        targets={"licence_units": "+", "mean_quality": "+"},
+        # four leaders that cannot meet their demand (half the labour productivity):
+        # subcontracting shows only where a leader's demand exceeds its capacity, and with the
+        # example's two leaders the effects hinge on those two firms' traits, which differ so
+        # much between replicates that a few replicates cannot resolve them; the example's own
+        # model section sets a star, so the preset's hierarchy is restored
+        variant=(
+            "optoelectronics",
+            (
+                "firms.leaders=4",
+                "firms.productivity=25",
+                "model.structure.kind=hierarchical",
+            ),
+        ),
+        key_off=(
+            "model.traction.licensing=false",
+            "model.traction.subcontracting=false",
+            "model.traction.share_research=false",
         ),
         settings={
             "structure": {"kind": "hierarchical", "hub": "", "branching": 8},
-            "pooled_functions": ["market_research"],
+            "pooled_functions": ["information_dissemination"],
             "traction": {"licensing": True, "subcontracting": True, "share_research": True},
             "function_interest": {"rule": "proportional"},
             "regulation": {
@@ -292,7 +325,6 @@ register(
             },
             "contract": {"enforcement": 0.4, "breach_penalty": 200.0, "term": 4},
         },
-        implemented=False,
     )
 )
 
@@ -307,6 +339,28 @@ register(
             "budget yields stochastic quality innovations shared by an IP contract, spilling "
             "over to non-members through ties, with less risk than solo development."
         ),
+        mechanisms={
+            "function-interest": "the pooled R&D budget is split by volume (rule proportional); "
+            "only contributors obtain the innovations",
+            "regulation": "the centre monitors contributions; free-riders lose their IP share "
+            "and are fined and excluded",
+            "contract": "IP contract: each contributor obtains the share ip_share of an "
+            "innovation's quality gain; members commit for a term",
+        },
+        # (output and consumer surplus rise too, but part of that is the cooperative's sourcing,
+        # which stays with the key parameters off; tests/mechanisms/test_rnd.py checks them
+        # against the same cooperative without R&D)
+        targets={"mean_quality": "+", "innovations": "+"},
+        # the optoelectronics cluster has a research institute (institute_boost applies)
+        variant=("optoelectronics", ()),
+        # no rate, no institutes' boost, and no pooled budget (with the budget still pooled,
+        # members give up their own development for nothing: a small loss of quality,
+        # tests/mechanisms/test_rnd.py)
+        key_off=(
+            "model.rnd.budget_effect=0",
+            "model.rnd.institute_boost=0",
+            "model.pooled_functions=[]",
+        ),
         settings={
             "structure": {"kind": "star", "hub": "", "centre_monitoring": 0.7},
             "pooled_functions": ["product_development"],
@@ -320,7 +374,6 @@ register(
             },
             "contract": {"enforcement": 0.5, "breach_penalty": 300.0, "term": 8},
         },
-        implemented=False,
     )
 )
 

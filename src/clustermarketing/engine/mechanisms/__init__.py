@@ -232,6 +232,32 @@ HOOKS: dict[str, HookSpec] = {
         _sum,
     ),
     "entry_pull": HookSpec("demography: added attractiveness for entrants → sum", _sum),
+    "pooled_development": HookSpec(
+        "stocks: (n,) quality gained this period from the cooperative's pooled product "
+        "development, replacing the core rule (single implementation; default: every effective "
+        "member gains the function's effect with probability 1 − (1 − success)^min(contributors, "
+        "stocks.pooled_development_cap))",
+        _single,
+    ),
+    "member_unit_cost": HookSpec(
+        "pricing inputs: (n,) per-unit charge a firm pays through the mechanism *if it is an "
+        "effective member* (e.g. a licence fee): part of its marginal cost in pricing and in the "
+        "joiner's counterfactual; the money itself moves through `transfers` → sum",
+        _sum,
+    ),
+    "member_transfers": HookSpec(
+        "membership value: (n,) net money a firm would receive (+) or pay (−) through the "
+        "mechanism's `transfers` *as an effective member*, at this period's outcome, besides the "
+        "per-unit charges of `member_unit_cost` (e.g. a supplier's margin on the orders it would "
+        "get); the counterfactual adds it to a non-member's inside profit (a leaver's outside "
+        "profit has no transfers: they are membership-conditional) → sum",
+        _sum,
+    ),
+    "production_shift": HookSpec(
+        "record: (n,) units a firm makes for others (+) minus units others make for it (−) this "
+        "period (e.g. subcontracting): employment follows where the work is done → sum",
+        _sum,
+    ),
 }
 
 
@@ -339,7 +365,9 @@ def _load_builtin() -> None:
         fairs,
         intermediaries,
         regional_brand,
+        rnd,
         sourcing,
+        traction,
     )
 
 
