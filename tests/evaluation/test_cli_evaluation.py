@@ -9,10 +9,6 @@ import pytest
 from typer.testing import CliRunner
 
 from clustermarketing.cli.main import app
-from clustermarketing.models import PRESETS
-
-#: a registered model that is not built yet, if any is left
-_UNBUILT = [n for n, p in PRESETS.items() if not p.implemented]
 
 runner = CliRunner()
 SMALL = ["--set", "firms.count=120", "--periods", "8", "--replicates", "2"]
@@ -165,13 +161,17 @@ def test_recommend_table_csv_and_options(tmp_path):
     [
         (["--models", "nonsense"], "unknown model 'nonsense'"),
         (["--models", "independent"], "baseline"),
-        *([(["--models", _UNBUILT[0]], "planned but not built")] if _UNBUILT else []),
         (["--weighting", "magic"], "magic"),
     ],
 )
 def test_recommend_bad_options(args, message):
     r = run("recommend", "footwear", *SMALL, *args)
     assert r.exit_code == 2 and message in r.output
+
+
+def test_recommend_refuses_an_unbuilt_model(planned_model):
+    r = run("recommend", "footwear", *SMALL, "--models", planned_model)
+    assert r.exit_code == 2 and "planned but not built" in r.output
 
 
 def test_recommend_bad_weights_file(tmp_path):
