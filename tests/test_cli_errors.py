@@ -11,11 +11,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from clustermarketing.cli.main import app
-from clustermarketing.models import PRESETS
 
 runner = CliRunner()
-#: models registered but not built yet
-PLANNED = [name for name, p in PRESETS.items() if not p.implemented]
 
 FIRM_HEADER = "employees,unit_cost,quality,segment,market_orientation,growth_propensity,leader"
 
@@ -43,9 +40,6 @@ def _user_error(args: list[str], *expected: str) -> str:
         ("markets.7.size=1", ["markets.7", "out of range"]),
         ("no_equals_sign", ["--set", "dotted.path=value"]),
         ("model.preset=nope", ["unknown model 'nope'"]),
-        *(
-            [(f"model.preset={PLANNED[0]}", ["planned but not built"])] if PLANNED else []
-        ),  # while some model is still planned
     ],
 )
 def test_bad_overrides(assignment: str, expected: list[str]) -> None:
@@ -60,13 +54,12 @@ def test_unknown_model() -> None:
     _user_error(["run", "footwear", "--model", "nope"], "--model", "'nope'", "expected one of")
 
 
-def test_planned_model() -> None:
-    from clustermarketing.models import PRESETS
-
-    planned = [name for name, preset in PRESETS.items() if not preset.implemented]
-    if not planned:
-        pytest.skip("every registered model is built")
-    _user_error(["run", "--model", planned[0]], "--model", "planned")
+def test_planned_model(planned_model: str) -> None:
+    _user_error(["run", "--model", planned_model], "--model", "planned")
+    _user_error(
+        ["validate", "optoelectronics", "--set", f"model.preset={planned_model}"],
+        "planned but not built",
+    )
 
 
 @pytest.mark.parametrize(

@@ -126,6 +126,7 @@ class Market:
     cheat_potential: np.ndarray  # (n,) what cutting corners would save any member (CU)
     terms: FirmTerms
     channel_share: np.ndarray  # (n,) pooled channel capacity each firm used this period
+    route_factor: np.ndarray  # (P,) rationing the route limits applied (1 where none did)
 
     def margins(self, previous: np.ndarray) -> np.ndarray:
         """The (n, M) margin matrix: this period's where sold, ``previous`` elsewhere."""
@@ -219,8 +220,10 @@ def clear_market(
     limit = np.minimum(capacity, channel)
     factor = np.minimum(1.0, np.divide(limit, total, out=np.ones(n), where=total > limit))
     sales = demand * factor[fi]
+    route_factor = np.ones(flat.size)
     if via_pair.any() and hooks.has("route_limit"):
-        sales = sales * hooks.call("route_limit", p, fi=fi, fm=fm, via=via_pair, demand=sales)
+        route_factor = hooks.call("route_limit", p, fi=fi, fm=fm, via=via_pair, demand=sales)
+        sales = sales * route_factor
     margin = (sol.price - cost) * sales
     fixed = np.bincount(
         group, weights=np.exp(delta - persuasive - w.b[fm] * sol.price), minlength=exp_u0.size
@@ -253,4 +256,5 @@ def clear_market(
         * np.bincount(fi, weights=sales, minlength=n),
         terms=terms,
         channel_share=shared,
+        route_factor=route_factor,
     )

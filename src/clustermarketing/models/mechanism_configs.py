@@ -28,8 +28,19 @@ class IntermediaryConfig(BaseModel):
     )
     markets: list[str] = P(
         [],
-        "markets the intermediaries reach (names; empty = every market but home)",
+        "markets the intermediaries cover (names; empty = every market but home); intermediary "
+        "k reaches `reach` consecutive markets of this list from position k on (round robin), "
+        "so more intermediaries cover more of the list",
         seed="000",
+    )
+    reach: int = P(
+        1,
+        "markets each intermediary reaches (consecutive in `markets`, round robin; capped at the "
+        "length of the list)",
+        unit="markets",
+        seed="choice",
+        ge=1,
+        le=1000,
     )
     order_capacity: float = P(
         15_000.0,
@@ -60,6 +71,14 @@ class IntermediaryConfig(BaseModel):
     )
     exit_after: int = P(
         4, "periods in a row of losses after which an intermediary leaves", unit="periods", ge=1
+    )
+    min_trust: float = P(
+        0.0,
+        "relationship rule (regulation, seed 000 Table 1): intermediaries take orders only from "
+        "members whose trust is at least this (0 = from every member)",
+        seed="000",
+        ge=0,
+        le=1,
     )
 
 
@@ -123,7 +142,12 @@ class ChannelNetworkConfig(BaseModel):
         seed="000",
     )
     channel_fee: float = P(
-        0.3, "fee per unit of rented channel capacity used", unit="CU/unit", ge=0, le=1e6
+        0.3,
+        "fee per unit of the renter's goods carried through rented channel capacity, paid by "
+        "the renter to the member whose channel carried them",
+        unit="CU/unit",
+        ge=0,
+        le=1e6,
     )
     platform: bool = P(False, "an online B2B/B2C platform opens markets to members", seed="000")
     platform_markets: list[str] = P(

@@ -150,7 +150,7 @@ register(
         settings={
             "structure": {"kind": "network", "extra_links": 1.0, "peer_monitoring": 0.15},
             "pooled_functions": ["customer_acquisition"],
-            "intermediaries": {"count": 3},
+            "intermediaries": {"count": 3, "min_trust": 0.5},
             "function_interest": {"rule": "commission"},
             "regulation": {
                 "monitoring": 1.0,
@@ -166,15 +166,19 @@ register(
             },
         },
         mechanisms={
-            "function-interest": "sales incentives by performance: members pay pooled costs in "
-            "proportion to the revenue brought (rule commission); intermediaries are paid per "
-            "order",
-            "regulation": "relationship rules between manufacturers, traders and see-customer "
-            "workers: trust, peer monitoring over the network, sanctions",
+            "function-interest": "incentive pay by performance: each intermediary earns the "
+            "commission on the orders it carried (and leaves after losses); members pay pooled "
+            "costs in proportion to their revenue (rule commission)",
+            "regulation": "relationship rules between manufacturers and see-customer workers: "
+            "intermediaries take orders only from members whose trust is at least min_trust; "
+            "peer monitoring over the network, fines, exclusion, norms",
             "contract": "orders formed after bargaining: the commission per unit is the "
-            "generalized Nash bargaining solution; members commit for a term",
+            "generalized Nash bargaining solution over the order's margin; members commit for "
+            "a term",
         },
-        implemented=False,
+        targets={"intermediated_sales": "+", "sme_market_access": "+"},
+        variant=("footwear", ()),
+        key_off=("model.intermediaries.count=0",),
     )
 )
 
@@ -247,7 +251,20 @@ register(
             },
             "contract": {"enforcement": 0.3, "breach_penalty": 150.0, "contracting_cost": 15.0},
         },
-        implemented=False,
+        mechanisms={
+            "function-interest": "channel rent goes to the member whose spare capacity carried "
+            "the goods; the platform's fixed cost is split among contributors by volume",
+            "regulation": "trust among the network's members: peer monitoring over the links "
+            "that carry the rented capacity, fines, exclusion, norms",
+            "contract": "rental contracts over the structure's links at a per-unit channel fee; "
+            "platform fee per unit sold through it",
+        },
+        # (members' market access also rises, but the cooperative's information dissemination
+        # alone moves it a little: the targets are what only the mechanism does)
+        targets={"platform_sales": "+", "channel_rented": "+"},
+        # channels bind (own channel 0.7 × capacity) and members are linked to each other
+        variant=("footwear", ("model.structure.kind=network", "firms.channel_ratio=0.7")),
+        key_off=("model.channel_network.rent=false", "model.channel_network.platform=false"),
     )
 )
 

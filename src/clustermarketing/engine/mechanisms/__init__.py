@@ -179,6 +179,12 @@ HOOKS: dict[str, HookSpec] = {
         "by the membership counterfactual → sum",
         _sum,
     ),
+    "joiner_channel": HookSpec(
+        "membership counterfactual: ((n,) channel capacity, (n,) CU money) each non-member would "
+        "get from the mechanism if it alone joined this period (e.g. capacity rented from "
+        "partners and the rent for it) → summed elementwise",
+        lambda vs: (_sum([v[0] for v in vs]), _sum([v[1] for v in vs])),
+    ),
     "route_limit": HookSpec(
         "sales: (P,) factor ≤ 1 rationing pairs sold through the mechanism (e.g. an "
         "intermediary's order capacity), given each pair's demand → product",
@@ -354,8 +360,10 @@ def _load_builtin() -> None:
     from clustermarketing.engine.mechanisms import (  # noqa: F401
         alliance,
         brand_tiers,
+        channel_network,
         channel_sharing,
         fairs,
+        intermediaries,
         regional_brand,
         rnd,
         sourcing,
