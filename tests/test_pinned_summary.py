@@ -15,9 +15,9 @@ import clustermarketing as cm
 
 # example/model (120 firms, 8 periods, 2 replicates, seed 11) -> sha256 of the summary JSON
 RUNS = {
-    "footwear/collective_mark": "a143dac076bcce5d90ae91213f4102b779df7c6b10794f0ba9ffd4c05feaf86a",
-    "optoelectronics/exhibition_promotion": "c1aeb955a5fd9241690595c07f148bcaa4aaf6524c562096ab87e10b79d295a3",
-    "footwear/share_marketing_channel": "cc81eca3fa9541e20a22e0f07c3fc97112a871d80d2f1902faf1522b0024af8d",
+    "footwear/collective_mark": "55fd69ca5615ef4bdf785e867904ae5b4459ee5893ef0eb2b4a27a66ff489177",
+    "optoelectronics/exhibition_promotion": "31059bf251d4471cc6076145ff0b6b9ee527ce2550fe3dab31439a3cfdec334e",
+    "footwear/share_marketing_channel": "d96856c1c9009022d51fb3a9c0b0b51791881cb42e77b087794ae54a24475892",
 }
 
 

@@ -66,7 +66,7 @@ def update_membership(
     A member leaves after ``leave_after`` periods in a row in which it would have earned more
     outside (:mod:`.deviation`). A non-member that knows what membership brings — it has a member
     among its ties, or the structure's centre publishes the cooperative's results — joins with
-    probability ``join_rate · max(0, tanh(g_i · V_i / decision_scale))`` where ``V_i`` is the
+    probability ``join_rate · max(0, tanh(g_i · V_i / max(decision_scale · R_i, 1)))`` where ``V_i`` is the
     profit it would have gained by being a member and ``g_i`` its manager's growth propensity
     (seed 001: growth-seeking managers cooperate more readily, stability-seeking ones hesitate).
     """
@@ -82,7 +82,12 @@ def update_membership(
     if published and member.any():
         informed = np.ones_like(informed)
     p = cfg.join_rate * np.maximum(
-        0.0, np.tanh(world.growth * state.join_value / cfg.decision_scale)
+        0.0,
+        np.tanh(
+            world.growth
+            * state.join_value
+            / np.maximum(cfg.decision_scale * np.abs(state.revenue), 1.0)
+        ),
     )
     join = state.active & ~member & quality_ok & informed & (u < p)
     # a new member starts with its committed contribution

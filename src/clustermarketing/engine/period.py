@@ -10,14 +10,16 @@ changes; only this module writes the state):
 4. signals — arrival, detection, cascade, adaptation (:mod:`.signals`)
 5. access — own, pooled and mechanism openings (:mod:`.access`); hook ``open_markets``
 6. market — pricing inputs, Nash prices, demand within capacity and channels (:mod:`.market`);
-   hooks ``unit_cost_factor``, ``quality_shortfall``, ``brand_utility``,
-   ``promotion_multiplier``, ``pooled_channel``
+   hooks ``unit_cost_factor``, ``quality_shortfall``, ``brand_utility``, ``own_brand_utility``,
+   ``member_unit_cost``, ``promotion_multiplier``, ``pooled_channel``, ``member_channel_extra``
 7. accounts — costs, the cooperative's budget, allocation, sanctions (:mod:`.accounts`); hook
    ``pooled_cost``
-8. membership value and imitation payoff (:mod:`.accounts`)
-9. stocks and trust (:mod:`.stocks`, :mod:`.cooperation`); hook ``regional_brand``
-10. record (:mod:`.record`), market sizes, exit and entry (:mod:`.demography`); hook
-    ``entry_pull``
+8. membership value and imitation payoff (:mod:`.accounts`, :mod:`.deviation`); hook
+   ``member_transfers``
+9. stocks and trust (:mod:`.stocks`, :mod:`.cooperation`); hooks ``regional_brand``,
+   ``brand_dilution``, ``pooled_development``
+10. record (:mod:`.record`), market sizes, exit and entry (:mod:`.demography`); hooks
+    ``entry_pull``, ``production_shift``
 
 The mechanisms a model switches on are plug-ins (:mod:`.mechanisms`); this module names none.
 """

@@ -18,6 +18,20 @@ def _mean(x: np.ndarray, mask: np.ndarray) -> float:
     return float(x[mask].mean()) if mask.any() else float("nan")
 
 
+def _employment(p: Period, ctx: Context, mkt: Market) -> np.ndarray:
+    """Employment per firm: fixed staff + labour in proportion to the units it makes.
+
+    The units a firm makes are the units it sells plus what it makes for others (e.g. a
+    supplier's subcontracted units) minus what others make for it (hook ``production_shift``).
+    """
+    w = p.world
+    fixed = ctx.sc.demography.fixed_staff
+    made = mkt.units
+    if ctx.mechanisms.has("production_shift"):
+        made = np.maximum(0.0, made + ctx.mechanisms.call("production_shift", p, mkt=mkt))
+    return w.employees * (fixed + (1.0 - fixed) * np.minimum(1.0, made / w.capacity))
+
+
 def period_record(
     p: Period,
     *,
@@ -42,8 +56,7 @@ def period_record(
     # inactive slots sell nothing, so sums over all slots are sums over active firms
     tot_sales = float(sales.sum())
     hhi = float(np.sum(np.square(sales / tot_sales))) if tot_sales > 0 else float("nan")
-    fixed = ctx.sc.demography.fixed_staff
-    employment = w.employees * (fixed + (1.0 - fixed) * np.minimum(1.0, units / w.capacity))
+    employment = _employment(p, ctx, mkt)
     n_eff = int((act & eff).sum())
     # what firms pay for marketing: own functions and market entry, dues and allocated shares
     mkt_cost = float((books.own_marketing + books.fees + books.share)[act].sum())
@@ -151,8 +164,7 @@ def group_record(p: Period, *, ctx: Context, mkt: Market, books: Accounts) -> li
             "member_units_share",
             float(mkt.sales[sel & member_pair].sum()) / units if units > 0 else float("nan"),
         )
-    fixed = sc.demography.fixed_staff
-    employment = w.employees * (fixed + (1.0 - fixed) * np.minimum(1.0, mkt.units / w.capacity))
+    employment = _employment(p, ctx, mkt)
     for s, segment in enumerate(sc.firms.segments):
         sel = act & (w.segment == s)
         add("segment", segment.name, "output", float(mkt.units[sel].sum()))

@@ -232,4 +232,6 @@ class ModelConfig(BaseModel):
     @property
     def cooperative(self) -> bool:
         """Whether this model has a cooperative organisation at all."""
-        return bool(self.pooled_functions) or self.uses_regional_brand
+        a = self.alliance  # an alliance cooperates even when it pools no function
+        alliance = a.brand_sharing > 0 or a.bundle_utility > 0 or a.channel_interdependence > 0
+        return bool(self.pooled_functions) or self.uses_regional_brand or alliance

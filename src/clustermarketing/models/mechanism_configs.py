@@ -28,8 +28,19 @@ class IntermediaryConfig(BaseModel):
     )
     markets: list[str] = P(
         [],
-        "markets the intermediaries reach (names; empty = every market but home)",
+        "markets the intermediaries cover (names; empty = every market but home); intermediary "
+        "k reaches `reach` consecutive markets of this list from position k on (round robin), "
+        "so more intermediaries cover more of the list",
         seed="000",
+    )
+    reach: int = P(
+        1,
+        "markets each intermediary reaches (consecutive in `markets`, round robin; capped at the "
+        "length of the list)",
+        unit="markets",
+        seed="choice",
+        ge=1,
+        le=1000,
     )
     order_capacity: float = P(
         15_000.0,
@@ -61,10 +72,23 @@ class IntermediaryConfig(BaseModel):
     exit_after: int = P(
         4, "periods in a row of losses after which an intermediary leaves", unit="periods", ge=1
     )
+    min_trust: float = P(
+        0.0,
+        "relationship rule (regulation, seed 000 Table 1): intermediaries take orders only from "
+        "members whose trust is at least this (0 = from every member)",
+        seed="000",
+        ge=0,
+        le=1,
+    )
 
 
 class BrandTiersConfig(BaseModel):
-    """Cluster brand: regional, corporate and product brand tiers with spillovers (seed 000)."""
+    """Cluster brand: regional, corporate and product brand tiers with spillovers (seed 000).
+
+    The regional tier is the regional brand (``uses_regional_brand``), the corporate tier the
+    firm's goodwill, the product tier a stock of this mechanism; see
+    ``docs/mechanisms/brand_tiers.md``.
+    """
 
     model_config = STRICT
     enabled: bool = P(False, "keep three brand tiers (regional, corporate, product)", seed="000")
@@ -118,7 +142,12 @@ class ChannelNetworkConfig(BaseModel):
         seed="000",
     )
     channel_fee: float = P(
-        0.3, "fee per unit of rented channel capacity used", unit="CU/unit", ge=0, le=1e6
+        0.3,
+        "fee per unit of the renter's goods carried through rented channel capacity, paid by "
+        "the renter to the member whose channel carried them",
+        unit="CU/unit",
+        ge=0,
+        le=1e6,
     )
     platform: bool = P(False, "an online B2B/B2C platform opens markets to members", seed="000")
     platform_markets: list[str] = P(
@@ -136,7 +165,12 @@ class TractionConfig(BaseModel):
     """Leading enterprise traction: licensing, subcontracting, research passed on (seed 000)."""
 
     model_config = STRICT
-    licensing: bool = P(False, "SME members may license a leader's brand", seed="000")
+    licensing: bool = P(
+        False,
+        "SME members license the brand of a member leader of a complementary segment (the "
+        "largest one they are tied to, else the largest)",
+        seed="000",
+    )
     licence_fee: float = P(
         0.3, "licence fee per unit a licensee sells, paid to the leader", unit="CU/unit", ge=0
     )
@@ -148,16 +182,23 @@ class TractionConfig(BaseModel):
     )
     licence_damage: float = P(
         0.5,
-        "leader goodwill lost per unit of its licensees' quality shortfall × sales share",
+        "share of the leader's goodwill stock lost per period per unit of D, its licensees' "
+        "quality shortfall below it weighted by their share of the brand's sales",
         ge=0,
         le=10,
     )
     subcontracting: bool = P(
-        False, "leaders source demand beyond their capacity from tied SME suppliers", seed="000"
+        False,
+        "leaders source demand beyond their capacity from SME member suppliers tied to them "
+        "(strong tie or the leader's branch of the structure)",
+        seed="000",
     )
     supplier_price: float = P(
-        0.9,
-        "price a supplier gets per unit, as a share of the leader's own unit cost",
+        1.4,
+        "price a supplier gets per unit, as a share of the leader's own (base) unit cost: a "
+        "premium for capacity the leader lacks (SMEs' unit costs exceed leaders'; a supplier "
+        "whose cost is above the price takes no orders, and a leader whose home price last "
+        "period was not above it sources nothing)",
         unit="share of unit cost",
         ge=0,
         le=10,
@@ -170,7 +211,19 @@ class TractionConfig(BaseModel):
         le=1e3,
     )
     share_research: bool = P(
-        False, "leaders pass what they learn of the market to their suppliers and licensees"
+        False,
+        "leaders pass what they learn of the market (signals) and their quality know-how to "
+        "their suppliers and licensees",
+        seed="000",
+    )
+    know_how: float = P(
+        0.05,
+        "share of its quality gap to its leader that a supplier or licensee closes per period "
+        "when leaders share research (quality know-how passed on)",
+        unit="1/period",
+        seed="000",
+        ge=0,
+        le=1,
     )
 
 
@@ -181,7 +234,8 @@ class RnDConfig(BaseModel):
     enabled: bool = P(False, "pooled product development with research institutes", seed="000")
     budget_effect: float = P(
         0.5,
-        "λ: innovation rate per unit of (pooled budget / 1000)^γ: P(success) = 1 − exp(−λ B^γ)",
+        "λ: innovation rate per unit of (pooled budget B / 1000)^γ: P(innovation) = "
+        "1 − exp(−(λ + institute_boost · institutes) (B/1000)^γ)",
         ge=0,
         le=100,
     )
@@ -204,7 +258,8 @@ class RnDConfig(BaseModel):
     )
     spillover: float = P(
         0.1,
-        "probability per tie to a member that a non-member picks up an innovation",
+        "probability per tie to a contributing member that another firm (a non-member or a "
+        "free-rider) picks up an innovation",
         seed="003",
         ge=0,
         le=1,
@@ -212,12 +267,18 @@ class RnDConfig(BaseModel):
 
 
 class AllianceConfig(BaseModel):
-    """Marketing alliance: brand sharing, product matching, channel interdependence (seed 000)."""
+    """Marketing alliance: brand sharing, product matching, channel interdependence (seed 000).
+
+    Allies are the effective members a firm is linked to (structure links and ties); any of the
+    three settings above 0 makes the model a cooperative even without pooled functions; see
+    ``docs/mechanisms/alliance.md``.
+    """
 
     model_config = STRICT
     brand_sharing: float = P(
         0.0,
-        "weight of the allies' pooled goodwill in a member's brand utility",
+        "weight of the allies' pooled goodwill in a member's brand utility: brand_sharing · "
+        "g_c · ln(1 + mean goodwill of its allies)",
         seed="000",
         ge=0,
         le=10,
@@ -233,7 +294,8 @@ class AllianceConfig(BaseModel):
     )
     channel_interdependence: float = P(
         0.0,
-        "share of linked allies' spare channel capacity a member may use",
+        "share of its spare own channel (last period) a member lends its allies, rationed by "
+        "their unmet channel need; allies pay no fee",
         seed="000",
         ge=0,
         le=1,

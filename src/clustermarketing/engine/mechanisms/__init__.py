@@ -141,6 +141,12 @@ HOOKS: dict[str, HookSpec] = {
         "member* (× each market's brand sensitivity; applied to effective members) → sum",
         _sum,
     ),
+    "own_brand_utility": HookSpec(
+        "pricing inputs: (n,) brand utility of a firm's own stocks that a mechanism keeps (e.g. "
+        "a product brand), whatever its status (× each market's brand sensitivity; added to the "
+        "goodwill term, so the membership counterfactual sees it on both sides) → sum",
+        _sum,
+    ),
     "promotion_multiplier": HookSpec(
         "pricing inputs: {function name: multiplier} of the pooled promotion's effect → product "
         "per function",
@@ -166,6 +172,18 @@ HOOKS: dict[str, HookSpec] = {
     ),
     "channel_extra": HookSpec(
         "sales: (n,) channel capacity added this period (e.g. rented from partners) → sum", _sum
+    ),
+    "member_channel_extra": HookSpec(
+        "sales: (n,) channel capacity a firm gets (+) or lends out (−) *if it is an effective "
+        "member* (e.g. allies' spare channels); applied to effective members, given to joiners "
+        "by the membership counterfactual → sum",
+        _sum,
+    ),
+    "joiner_channel": HookSpec(
+        "membership counterfactual: ((n,) channel capacity, (n,) CU money) each non-member would "
+        "get from the mechanism if it alone joined this period (e.g. capacity rented from "
+        "partners and the rent for it) → summed elementwise",
+        lambda vs: (_sum([v[0] for v in vs]), _sum([v[1] for v in vs])),
     ),
     "route_limit": HookSpec(
         "sales: (P,) factor ≤ 1 rationing pairs sold through the mechanism (e.g. an "
@@ -207,7 +225,39 @@ HOOKS: dict[str, HookSpec] = {
         "default: it decays)",
         _single,
     ),
+    "brand_dilution": HookSpec(
+        "stocks: share of the regional brand lost this period besides the regional_brand "
+        "hook's own damage (e.g. members below the quality standard); R ← R · max(0, 1 − Σ) "
+        "→ sum",
+        _sum,
+    ),
     "entry_pull": HookSpec("demography: added attractiveness for entrants → sum", _sum),
+    "pooled_development": HookSpec(
+        "stocks: (n,) quality gained this period from the cooperative's pooled product "
+        "development, replacing the core rule (single implementation; default: every effective "
+        "member gains the function's effect with probability 1 − (1 − success)^min(contributors, "
+        "stocks.pooled_development_cap))",
+        _single,
+    ),
+    "member_unit_cost": HookSpec(
+        "pricing inputs: (n,) per-unit charge a firm pays through the mechanism *if it is an "
+        "effective member* (e.g. a licence fee): part of its marginal cost in pricing and in the "
+        "joiner's counterfactual; the money itself moves through `transfers` → sum",
+        _sum,
+    ),
+    "member_transfers": HookSpec(
+        "membership value: (n,) net money a firm would receive (+) or pay (−) through the "
+        "mechanism's `transfers` *as an effective member*, at this period's outcome, besides the "
+        "per-unit charges of `member_unit_cost` (e.g. a supplier's margin on the orders it would "
+        "get); the counterfactual adds it to a non-member's inside profit (a leaver's outside "
+        "profit has no transfers: they are membership-conditional) → sum",
+        _sum,
+    ),
+    "production_shift": HookSpec(
+        "record: (n,) units a firm makes for others (+) minus units others make for it (−) this "
+        "period (e.g. subcontracting): employment follows where the work is done → sum",
+        _sum,
+    ),
 }
 
 
@@ -308,10 +358,16 @@ class Mechanisms:
 def _load_builtin() -> None:
     # importing the modules registers them (order = hook call order)
     from clustermarketing.engine.mechanisms import (  # noqa: F401
+        alliance,
+        brand_tiers,
+        channel_network,
         channel_sharing,
         fairs,
+        intermediaries,
         regional_brand,
+        rnd,
         sourcing,
+        traction,
     )
 
 
