@@ -102,3 +102,33 @@ def test_cli_compare_table_names_every_model() -> None:
     assert r.exit_code == 0, r.output
     for name in COOPERATIVE_MODELS:
         assert name in r.stdout
+
+
+def test_table_shows_the_level_where_the_baseline_has_none() -> None:
+    """cooperation_rate is undefined in the baseline (no members): the cell shows the model's
+    level marked †, not a dash; a defined difference is shown as before."""
+    from rich.console import Console
+
+    from clustermarketing.cli.compare import comparison_table
+
+    leaf = {"mean": 0.9, "ci_low": 0.85, "ci_high": 0.95}
+    none = {"mean": None, "ci_low": None, "ci_high": None}
+    diff = {"mean": -2.5, "ci_low": -3.0, "ci_high": -2.0}
+    summary = {
+        "scenario": "s",
+        "replicates": 2,
+        "periods": 3,
+        "seed": 1,
+        "models": {
+            "m": {
+                "metrics": {
+                    "cooperation_rate": {"model": leaf, "baseline": none, "difference": none},
+                    "profit": {"model": leaf, "baseline": leaf, "difference": diff},
+                }
+            }
+        },
+    }
+    console = Console(width=300, record=True)
+    console.print(comparison_table(summary, ["cooperation_rate", "profit"], None))
+    row = next(line for line in console.export_text().splitlines() if "│ m " in line)
+    assert "0.9†" in row and "-2.5*" in row

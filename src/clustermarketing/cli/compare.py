@@ -78,7 +78,8 @@ def comparison_table(summary: dict[str, Any], metrics: list[str], sort: str | No
         ),
         caption=(
             "cell = mean paired difference model − baseline on common random numbers, "
-            "[95% CI] below; * = CI excludes 0; - = undefined (e.g. no members)"
+            "[95% CI] below; * = CI excludes 0; † = the model's level, where the baseline has none "
+            "(no members, so no cooperation rate); - = undefined"
             + (f"; sorted by {sort}, largest gain first" if sort else "")
         ),
         show_lines=True,
@@ -89,8 +90,11 @@ def comparison_table(summary: dict[str, Any], metrics: list[str], sort: str | No
     for name in names:
         cells: list[Text | str] = [name]
         for m in metrics:
-            d = models[name]["metrics"][m]["difference"]
+            leaf = models[name]["metrics"][m]
+            d = leaf["difference"]
             mark = "*" if _excludes_zero(d) else ""
+            if d.get("mean") is None and (leaf.get("model") or {}).get("mean") is not None:
+                d, mark = leaf["model"], "†"  # undefined in the baseline: show the level
             cell = Text(_num(d["mean"]) + mark)
             if d.get("ci_low") is not None:
                 cell.append(f"\n[{_num(d['ci_low'])}, {_num(d['ci_high'])}]", style="dim")
