@@ -442,6 +442,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--example", default="footwear", choices=("footwear", "optoelectronics"))
     ap.add_argument("--seed", type=int, default=20240)
     ap.add_argument("--impls", nargs="+", default=list(KERNEL_IMPLS), choices=KERNEL_IMPLS)
+    ap.add_argument("--arms", nargs="+", default=list(ARMS), choices=ARMS)
     ap.add_argument("--no-reference", action="store_true", help="skip the object reference")
     ap.add_argument("--no-compile-time", action="store_true", help="skip the compile-time runs")
     ap.add_argument("--profile", action="store_true", help="print time per phase per period")
@@ -493,15 +494,16 @@ def main(argv: list[str] | None = None) -> None:
         _print_compile(args.example, args.seed)
 
     results: dict[tuple[str, str, int], dict] = {}
+    arms = tuple(args.arms)
     for n in sizes:
-        for arm in ARMS:
+        for arm in arms:
             for impl in impls:
                 results[(impl, arm, n)] = _spawn(impl, arm, n, periods, args.example, args.seed)
     # the object reference: measured at the smallest size only, extrapolated above it
     extrapolated: set[tuple[str, int]] = set()
     base_n = sizes[0]
     if not args.no_reference:
-        for arm in ARMS:
+        for arm in arms:
             r0 = _spawn(OBJECTS, arm, base_n, ref_periods, args.example, args.seed)
             results[(OBJECTS, arm, base_n)] = r0
             for n in sizes[1:]:
@@ -522,7 +524,7 @@ def main(argv: list[str] | None = None) -> None:
     print(head)
     print("-" * len(head))
     for n in sizes:
-        for arm in ARMS:
+        for arm in arms:
             ref = results.get((OBJECTS, arm, n))
             for impl in (*impls, OBJECTS):
                 r = results.get((impl, arm, n))
@@ -538,7 +540,7 @@ def main(argv: list[str] | None = None) -> None:
                     f"{r['mean_price_iterations']:>8.1f} {r['member_share']:>7.2f}{tag}"
                 )
     print()
-    first = results[(impls[0], MODEL, sizes[0])]
+    first = results[(impls[0], arms[0], sizes[0])]
     print(
         "memory: tracemalloc_peak_mb = peak of Python-side allocations incl. NumPy buffers "
         "(engine: build + 2 warm-up periods; objects: build + agent construction); "
