@@ -304,6 +304,7 @@ def worker(impl: str, arm: str, n: int, periods: int, example: str, seed: int, p
         "tracemalloc_peak_mb": r["peak"] / 2**20,
         "traced": r["traced"],
         "max_rss_mb": _rss_mb(),
+        "rss_end_mb": _current_rss_mb(),
         "rss_after_imports_mb": rss_imports,
         "mean_price_iterations": sum(its) / len(its) if its else 0.0,
         "member_share": r["members"],
@@ -484,10 +485,15 @@ def main(argv: list[str] | None = None) -> None:
         "default 3 markets, market sizes scaled by N / example firm count; "
         f"model {MODEL} (cooperative, star) and {BASELINE}; Nash pricing; seed {args.seed}"
     )
+    ref_note = (
+        "object reference not run"
+        if args.no_reference
+        else f"object reference: 1 warm-up + {ref_periods} timed periods, at {sizes[0]:,} firms "
+        "only (extrapolated above)"
+    )
     print(
         f"engine ({' and '.join(impls)}): {WARMUP} warm-up + {periods} timed periods; "
-        f"object reference: 1 warm-up + {ref_periods} timed periods, at {sizes[0]:,} firms only; "
-        "build excluded everywhere"
+        f"{ref_note}; build excluded everywhere"
     )
     print()
     if not args.no_compile_time and "numba" in impls:
@@ -519,7 +525,7 @@ def main(argv: list[str] | None = None) -> None:
     head = (
         f"{'firms':>9} {'arm':<16} {'impl':<8} {'firm_periods_per_s':>19} {'s/period':>9} "
         f"{'tracemalloc_peak_mb':>20} {'max_rss_mb':>11} {'x_objects':>9} {'price_it':>8} "
-        f"{'members':>7}"
+        f"{'members':>7} {'rss_end_mb':>10}"
     )
     print(head)
     print("-" * len(head))
@@ -537,7 +543,8 @@ def main(argv: list[str] | None = None) -> None:
                     f"{r['s_per_period']:>9.3f} {r['tracemalloc_peak_mb']:>20.1f} "
                     f"{r['max_rss_mb']:>11.1f} "
                     f"{(f'{ratio:,.1f}' if ratio is not None else '-'):>9} "
-                    f"{r['mean_price_iterations']:>8.1f} {r['member_share']:>7.2f}{tag}"
+                    f"{r['mean_price_iterations']:>8.1f} {r['member_share']:>7.2f} "
+                    f"{r.get('rss_end_mb', float('nan')):>10.1f}{tag}"
                 )
     print()
     first = results[(impls[0], arms[0], sizes[0])]
@@ -546,7 +553,10 @@ def main(argv: list[str] | None = None) -> None:
         "(engine: build + 2 warm-up periods; objects: build + agent construction); "
         "max_rss_mb = getrusage max resident set of the whole measuring process over the whole "
         f"measurement (≈{first['rss_after_imports_mb']:.0f} MB of it is the interpreter and "
-        "imported libraries before the build)"
+        "imported libraries before the build); rss_end_mb = resident set after the last timed "
+        "period (the steady state; where max_rss_mb is higher, the peak came from the build or "
+        "a warm-up); price_it = mean Nash iterations per period; members = member share of "
+        "active firms at the end"
     )
     if not args.no_reference:
         print(
