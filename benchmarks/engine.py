@@ -202,9 +202,14 @@ def _engine_run(sc, model, seed: int, periods: int, profile: bool) -> dict:
     world, state = build(sc, model, streams)
     ctx = period.Context(world, sc, model, sc.pricing, streams)
     build_s = time.perf_counter() - t0
+    _, build_peak = tracemalloc.get_traced_memory()
+    after_build = tracemalloc.get_traced_memory()[0]
+    rss_build = _current_rss_mb()
+    tracemalloc.reset_peak()
     for _ in range(WARMUP):
         period.step(state, ctx)
-    _, peak = tracemalloc.get_traced_memory()
+    _, warm_peak = tracemalloc.get_traced_memory()
+    peak = max(build_peak, warm_peak)
     tracemalloc.stop()
     acc.clear()
     iterations: list[float] = []
@@ -226,6 +231,12 @@ def _engine_run(sc, model, seed: int, periods: int, profile: bool) -> dict:
         "members": members,
         "warmup": WARMUP,
         "traced": f"build + {WARMUP} warm-up periods",
+        "stages": {
+            "build_peak_mb": build_peak / 2**20,
+            "after_build_mb": after_build / 2**20,
+            "rss_after_build_mb": rss_build,
+            "warmup_peak_mb": warm_peak / 2**20,
+        },
     }
     if profile:
         phases = {lab: acc.get(lab, 0.0) / periods for lab, mod, _, _ in PHASES if mod}
@@ -310,7 +321,7 @@ def worker(impl: str, arm: str, n: int, periods: int, example: str, seed: int, p
         "member_share": r["members"],
         "pinned": pinned,
     }
-    for key in ("phases", "profiled_s_per_period"):
+    for key in ("phases", "profiled_s_per_period", "stages"):
         if key in r:
             out[key] = r[key]
     return out
@@ -558,6 +569,19 @@ def main(argv: list[str] | None = None) -> None:
         "a warm-up); price_it = mean Nash iterations per period; members = member share of "
         "active firms at the end"
     )
+    big = [k for k in results if k[0] in KERNEL_IMPLS and k[2] >= 1_000_000]
+    if big:
+        print(
+            "memory by stage (tracemalloc, MB): peak during the build, held after the build, "
+            "peak during the warm-up periods; resident set after the build"
+        )
+        for impl, arm, n in big:
+            st = results[(impl, arm, n)]["stages"]
+            print(
+                f"  {n:>9,} {arm:<16} {impl:<6} build peak {st['build_peak_mb']:,.0f}, "
+                f"after build {st['after_build_mb']:,.0f}, warm-up peak "
+                f"{st['warmup_peak_mb']:,.0f}; RSS after build {st['rss_after_build_mb']:,.0f}"
+            )
     if not args.no_reference:
         print(
             f"NOTE: the object reference (benchmarks/reference_objects.py) runs at {base_n:,} "
