@@ -220,8 +220,10 @@ def _engine_run(sc, model, seed: int, periods: int, profile: bool) -> dict:
         rec = period.step(state, ctx)
         iterations.append(rec["price_iterations"])
     wall = time.perf_counter() - t1
+    rss_end = _current_rss_mb()  # while the world and state are still alive
     members = float(state.member[state.active].mean()) if state.active.any() else 0.0
     out = {
+        "rss_end_mb": rss_end,
         "backend": kernels.backend(),
         "build_s": build_s,
         "wall_s": wall,
@@ -289,8 +291,10 @@ def worker(impl: str, arm: str, n: int, periods: int, example: str, seed: int, p
             rec = ref.step()
             iterations.append(rec["price_iterations"])
         wall = time.perf_counter() - t1
+        rss_end = _current_rss_mb()
         live = ref.live()
         r = {
+            "rss_end_mb": rss_end,
             "build_s": build_s,
             "wall_s": wall,
             "firm_periods": firm_periods,
@@ -315,7 +319,7 @@ def worker(impl: str, arm: str, n: int, periods: int, example: str, seed: int, p
         "tracemalloc_peak_mb": r["peak"] / 2**20,
         "traced": r["traced"],
         "max_rss_mb": _rss_mb(),
-        "rss_end_mb": _current_rss_mb(),
+        "rss_end_mb": r["rss_end_mb"],
         "rss_after_imports_mb": rss_imports,
         "mean_price_iterations": sum(its) / len(its) if its else 0.0,
         "member_share": r["members"],
