@@ -534,6 +534,7 @@ def main(argv: list[str] | None = None) -> None:
                     s_per_period=r0["s_per_period"] * n / base_n,
                     tracemalloc_peak_mb=float("nan"),
                     max_rss_mb=float("nan"),
+                    rss_end_mb=float("nan"),
                 )
                 extrapolated.add((arm, n))
 
