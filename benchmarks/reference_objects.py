@@ -11,8 +11,11 @@ The per-firm work follows the engine's phases and formulas (MODEL.md §6):
 1. signals — arrival, own detection, independent cascade over each firm's neighbour list
    (strong ``p_strong``, weak ``p_weak``, sender-side dissemination), the star's centre
    broadcasting to members with ``p_hub``, adaptation with probability = market orientation;
-2. membership — leave after ``leave_after`` periods of negative net benefit; join with
-   probability ``join_rate · max(0, tanh(g_i E_i / scale))`` from member neighbours' benefit;
+2. membership — leave after ``leave_after`` periods of negative net benefit; an informed
+   non-member (a member among its neighbours, or a star/hierarchical centre publishing results)
+   joins with probability ``join_rate · max(0, tanh(g_i V_i / max(decision_scale · |R_i|, 1)))``
+   (the engine's revenue-share join rule), with ``V_i`` estimated from member neighbours'
+   observed net benefit (the engine's ``V_i`` is a counterfactual: see below);
 3. contribution — Fermi imitation of a random member neighbour, then mutation;
 4. functions and prices — own marketing functions within the affordability budget (cheapest
    fixed cost first), pooled functions for members, member cost saving from cooperating strong
@@ -24,11 +27,25 @@ The per-firm work follows the engine's phases and formulas (MODEL.md §6):
 7. stocks — goodwill, regional brand, quality, channel, trust from observed cooperation, cash,
    exit after sustained losses.
 
-Simplified (noted so that nobody mistakes this for a second engine): no new-market development
-or cooperative market reach, no fairs, no entry of new firms, the pooled cost is split by the
-``dues`` rule only (fixed share equally, the rest by units), no net-benefit counterfactual on
-lost sales (benefit = saved marketing cost + cost gain − payments), no per-period record beyond
-a few totals. Random numbers come from one ``random.Random`` per model, as in Mesa. The world
+What it does NOT model (listed in ``NOT_MODELLED``, which ``benchmarks/engine.py`` prints), so
+that nobody mistakes this for a second engine and so that the speed ratio is read correctly: the
+reference does *less* work per firm than the engine, so the engine's speed-up over it is a
+conservative figure:
+
+* the value of membership as a unilateral deviation (the engine's :mod:`.deviation` re-solves
+  each firm's best-response prices as member and as non-member; here a member's benefit is saved
+  marketing cost + cost gain − payments, and a non-member's ``V_i`` is its member neighbours'
+  average benefit);
+* market access (entry into and maintenance of new markets, pooled and mechanism openings) and
+  new-market development: access is frozen at its initial value;
+* entry of new firms (the live-prefix of reserved slots), contract terms (``contract.term``),
+  node failure and the structure's capacity/throughput (the star is only "members + centre");
+* mechanism plug-ins (hooks), fairs, intermediaries and the traction/R&D extensions (none is
+  switched on in ``collective_mark`` / ``independent``, the benchmark's arms);
+* the pooled cost is split by the ``dues`` rule only (fixed share equally, the rest by units);
+* per-group records, firm panels and most of the per-period record (a few totals only).
+
+Random numbers come from one ``random.Random`` per model, as in Mesa. The world
 (firm traits, ties, markets) is taken from the engine's ``build`` so both start from the same
 cluster; build time is excluded from every measurement.
 """
@@ -44,6 +61,16 @@ from clustermarketing.engine.functions import F_INDEX, function_arrays
 from clustermarketing.engine.state import State, World
 from clustermarketing.models.config import ModelConfig
 from clustermarketing.scenario.schema import Scenario
+
+NOT_MODELLED = (
+    "membership value as a best-response deviation (approximated)",
+    "market access and new-market development (frozen)",
+    "entry of new firms",
+    "contract terms, node failure, structure capacity",
+    "mechanism hooks, fairs, intermediaries, traction/R&D",
+    "pooled-cost rules other than dues",
+    "group records and the full period record",
+)
 
 
 class Firm:
@@ -197,8 +224,11 @@ class Firm:
             if j.member:
                 n_obs += 1
                 total += j.net_benefit
+        if not n_obs and not mdl.published:
+            return  # not informed: no member among its ties and no published results
         expected = total / n_obs if n_obs else mdl.mean_member_benefit
-        p = cfg.join_rate * max(0.0, math.tanh(self.growth * expected / cfg.decision_scale))
+        scale = max(cfg.decision_scale * abs(self.revenue), 1.0)
+        p = cfg.join_rate * max(0.0, math.tanh(self.growth * expected / scale))
         if u < p:
             self.member = self.contributes = True
 
@@ -447,6 +477,7 @@ class ReferenceModel:
         self.club_promo = [0.0] * len(F_INDEX)
         self.dissem_pooled = 0.0
         self.mean_member_benefit = 0.0
+        self.published = False
         self.monitor = model.structure.centre_monitoring if self.coop else 0.0
         self.excluded: list[Firm] = []
         self.cap_mean = 1.0
@@ -480,6 +511,7 @@ class ReferenceModel:
         if self.coop and self.t > 0:
             mem = [f.net_benefit for f in firms if f.member]
             self.mean_member_benefit = sum(mem) / len(mem) if mem else 0.0
+            self.published = bool(mem) and cfg.structure.kind in ("star", "hierarchical")
             for f in firms:
                 f.decide_membership()
         # ---- functions ----
