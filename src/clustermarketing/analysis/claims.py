@@ -785,3 +785,140 @@ def region_summary(
             | split
         )
     return pd.DataFrame(rows).set_index("claim")
+
+
+# ---------------------------------------------------------------------------------------------
+# running the region
+
+#: the label of the runs with every channel on
+ALL_ON = "all on"
+
+
+@dataclass(frozen=True)
+class PointJob:
+    """One evaluation: every claim at one point (``point`` = −1: the scenarios' defaults) with
+    one assumed channel switched off (``channel`` = :data:`ALL_ON`: none)."""
+
+    point: int
+    channel: str
+    overrides: tuple[str, ...]
+    size: RunSize
+
+
+def run_point(job: PointJob) -> list[dict[str, Any]]:
+    """Evaluate every claim for ``job``: one row per (claim, check) with the claim's verdict,
+    margin and notes (plain data, picklable)."""
+    rows = []
+    for claim, r in evaluate_claims(job.overrides, job.size).items():
+        for c in r.checks:
+            rows.append(
+                {
+                    "point": job.point,
+                    "channel": job.channel,
+                    "claim": claim,
+                    "claim_holds": r.holds,
+                    "claim_margin": r.margin,
+                    "check": c.name,
+                    "criterion": c.criterion,
+                    "estimate": c.estimate,
+                    "ci_low": c.ci_low,
+                    "ci_high": c.ci_high,
+                    "holds": c.holds,
+                    "margin": c.margin,
+                }
+                | {f"note:{k}": v for k, v in r.notes.items()}
+            )
+    return rows
+
+
+@dataclass
+class RegionResult:
+    """The design and every evaluation of a region run (``rows``: one per point, channel,
+    claim and check; point −1 are the defaults)."""
+
+    design: pd.DataFrame
+    rows: pd.DataFrame
+    size: RunSize
+    default_size: RunSize | None
+    lhs_seed: int
+    channels: tuple[str, ...]
+
+    def outcomes(self, channel: str = ALL_ON) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(holds, margins): one row per design point, one column per claim."""
+        r = self.rows[(self.rows["point"] >= 0) & (self.rows["channel"] == channel)]
+        first = r.drop_duplicates(["point", "claim"])
+        holds = first.pivot(index="point", columns="claim", values="claim_holds").astype(bool)
+        margins = first.pivot(index="point", columns="claim", values="claim_margin")
+        order = [c.id for c in CLAIMS if c.id in holds.columns]
+        return holds[order].sort_index(), margins[order].sort_index()
+
+    def check_outcomes(self, channel: str = ALL_ON) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(holds, margins) per check: columns ``claim / check``."""
+        r = self.rows[(self.rows["point"] >= 0) & (self.rows["channel"] == channel)].copy()
+        r["key"] = r["claim"] + " / " + r["check"]
+        holds = r.pivot(index="point", columns="key", values="holds").astype(bool)
+        margins = r.pivot(index="point", columns="key", values="margin")
+        order = list(dict.fromkeys(r["key"]))
+        return holds[order].sort_index(), margins[order].sort_index()
+
+    def summary(self, channel: str = ALL_ON, by_check: bool = False) -> pd.DataFrame:
+        """:func:`region_summary` of the claims (or of each check) with ``channel`` off."""
+        holds, margins = self.check_outcomes(channel) if by_check else self.outcomes(channel)
+        return region_summary(self.design.loc[holds.index], holds, margins)
+
+    def defaults(self) -> pd.DataFrame:
+        """Verdicts at the scenarios' defaults: one row per claim, one column per channel off
+        (``"holds (margin)"`` data: a (bool, float) pair)."""
+        r = self.rows[self.rows["point"] < 0].drop_duplicates(["channel", "claim"])
+        t = r.pivot(index="claim", columns="channel", values="claim_holds")
+        cols = [c for c in (ALL_ON, *self.channels) if c in t.columns]
+        return t.loc[[c.id for c in CLAIMS if c.id in t.index], cols]
+
+
+def run_region(
+    points: int,
+    *,
+    lhs_seed: int,
+    size: RunSize,
+    channels: Sequence[str] = tuple(c.name for c in CHANNELS),
+    default_size: RunSize | None = None,
+    workers: int = 1,
+    progress: Callable[[int, int, PointJob, float], None] | None = None,
+) -> RegionResult:
+    """Every claim at every point of a Latin hypercube of ``points`` over :data:`UNCERTAIN`,
+    with all channels on and with each of ``channels`` off in turn; with ``default_size``, also
+    at the scenarios' defaults (with each channel off) at that size.
+
+    Every evaluation uses the same root seed (``size.seed``): the points differ only by their
+    parameters (common random numbers across the region). Jobs run on a
+    :mod:`clustermarketing.parallel` evaluator with ``workers`` processes; results do not
+    depend on it. ``progress(done, total, job, seconds)`` is called as jobs finish.
+    """
+    import time
+
+    from clustermarketing.parallel import make_evaluator
+
+    unknown = [c for c in channels if c not in CHANNELS_BY_NAME]
+    if unknown:
+        raise ValueError(
+            f"channels: unknown {unknown[0]!r}; expected any of {', '.join(CHANNELS_BY_NAME)}"
+        )
+    design = lhs_design(points, lhs_seed)
+    variants = [(ALL_ON, ())] + [(c, CHANNELS_BY_NAME[c].overrides) for c in channels]
+    jobs: list[PointJob] = []
+    if default_size is not None:
+        jobs += [PointJob(-1, name, tuple(ov), default_size) for name, ov in variants]
+    for i in range(points):
+        base = tuple(point_overrides(design.iloc[i]))
+        jobs += [PointJob(i, name, base + tuple(ov), size) for name, ov in variants]
+    rows: list[dict[str, Any]] = []
+    start = time.perf_counter()
+    with make_evaluator("local", workers=workers) as ev:
+        for done, (i, out) in enumerate(ev.imap_unordered(run_point, jobs), start=1):
+            rows.extend(out)
+            if progress is not None:
+                progress(done, len(jobs), jobs[i], time.perf_counter() - start)
+    table = pd.DataFrame(rows).sort_values(["point", "channel", "claim"], kind="stable")
+    return RegionResult(
+        design, table.reset_index(drop=True), size, default_size, lhs_seed, tuple(channels)
+    )
