@@ -187,7 +187,7 @@ def test_e2e_out_and_csv(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows and "difference_mean" in rows[0]
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["cluster.parquet", "summary.json"]
+    assert names == ["breakdown.parquet", "cluster.parquet", "summary.json"]
     cluster = pd.read_parquet(tmp_path / "cluster.parquet")
     assert {"replicate", "arm", "period"} <= set(cluster.columns)
     assert set(cluster["arm"]) == {"model", "baseline"}
@@ -300,3 +300,29 @@ def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.stdout == f"clustermarketing {clustermarketing.__version__}\n"
+
+
+def test_breakdown_by_market_shows_a_market_the_user_added(tmp_path) -> None:
+    """`run --by market|segment|size`: a market a user adds is in the output (issue 8)."""
+    import yaml
+
+    from clustermarketing.scenario.load import example_dict
+
+    data = example_dict("footwear")
+    data["firms"]["count"] = 60
+    data["markets"].append(
+        {"name": "export_eu", "size": 50000, "entry_cost": 3000, "maintenance_cost": 300}
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data))
+    args = ["run", str(path), "-r", "2", "-p", "3", "--no-progress"]
+    r = runner.invoke(app, [*args, "--by", "market"])
+    assert r.exit_code == 0, r.output
+    assert "export_eu" in r.stdout and "units" in r.stdout
+    js = runner.invoke(app, [*args, "--format", "json"])
+    summary = json.loads(js.stdout)
+    assert set(summary["breakdown"]) == {"market", "segment", "size"}
+    assert "export_eu" in summary["breakdown"]["market"]
+    assert set(summary["breakdown"]["size"]) == {"leaders", "SMEs"}
+    r = runner.invoke(app, [*args, "--by", "planet"])
+    assert r.exit_code == 2 and "--by" in r.output

@@ -15,9 +15,9 @@ import clustermarketing as cm
 
 # example/model (120 firms, 8 periods, 2 replicates, seed 11) -> sha256 of the summary JSON
 RUNS = {
-    "footwear/collective_mark": "76ecd5f08c461af36c1ab3bfd18939de03b0e4e419965066ccf77217aff8733f",
-    "optoelectronics/exhibition_promotion": "9136c9b294c41b56697138cea3f8304fe1dfdf4f2197628429e4f8e66b140354",
-    "footwear/share_marketing_channel": "2136a25c8178d0f8d2b7dd4bf040248ed0936bd338267f352c353785d55df030",
+    "footwear/collective_mark": "bcc4fa9fd047f600294d42716d97478ef68179cff68780cd26d526dc4f34078d",
+    "optoelectronics/exhibition_promotion": "0138495cbb62780311f2a207f69b3ac29d34b00591b47336918fa3e1e82e8735",
+    "footwear/share_marketing_channel": "ad868b31ed3959f4ef8263c0ab6f1332a2a3d2c25bbc79a8265d020e8bbba5d2",
 }
 
 

@@ -32,8 +32,9 @@ from clustermarketing.errors import ClusterMarketingError
 SUMMARY_NAME = "summary.json"
 CLUSTER_NAME = "cluster.parquet"
 FIRMS_NAME = "firms.parquet"
+BREAKDOWN_NAME = "breakdown.parquet"
 #: The files ``run --out DIR`` writes; ``--force`` replaces these and nothing else in DIR.
-RUN_FILES: tuple[str, ...] = (CLUSTER_NAME, FIRMS_NAME, SUMMARY_NAME)
+RUN_FILES: tuple[str, ...] = (CLUSTER_NAME, BREAKDOWN_NAME, FIRMS_NAME, SUMMARY_NAME)
 #: Key of the provenance JSON in the metadata of every Parquet file written here.
 PARQUET_PROVENANCE_KEY = b"clustermarketing"
 #: Columns stored as integers when all their values are whole numbers.
@@ -287,11 +288,15 @@ def write_outputs(result: Any, out_dir: str | Path) -> list[Path]:
     """Write a simulation result to ``out_dir``: Parquet tables, then ``summary.json``.
 
     ``result`` has ``cluster`` (DataFrame), ``firms`` (DataFrame or None) and ``summary`` (dict).
-    Files: ``cluster.parquet``, ``firms.parquet`` (when a firm panel was kept) and
+    Files: ``cluster.parquet``, ``breakdown.parquet`` (key metrics by market, segment and size
+    class per replicate and arm), ``firms.parquet`` (when a firm panel was kept) and
     ``summary.json``, each written atomically (see :func:`write_tables`). A ``firms.parquet`` of
     an earlier run is removed when this run keeps no panel. Returns the written paths in order.
     """
     tables: dict[str, pd.DataFrame] = {CLUSTER_NAME: result.cluster}
+    breakdown = getattr(result, "breakdown", None)
+    if breakdown is not None and not breakdown.empty:
+        tables[BREAKDOWN_NAME] = breakdown
     firms = getattr(result, "firms", None)
     if firms is not None:
         tables[FIRMS_NAME] = firms

@@ -16,13 +16,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from clustermarketing.analysis.stats import comparison_cis
+from clustermarketing.analysis.stats import comparison_cis, mean_ci
 from clustermarketing.engine.diagnostics import summarise
 from clustermarketing.engine.metrics import METRICS, replicate_values
 from clustermarketing.engine.runner import ArmRun, group_profits, run_arm
@@ -173,6 +173,7 @@ class Comparison:
     baseline_groups: pd.DataFrame
     replicate_values: pd.DataFrame
     firms: pd.DataFrame | None = None
+    breakdown: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_json(self) -> str:
         """The summary as deterministic JSON (sorted keys, no NaN)."""
@@ -205,6 +206,46 @@ def _diagnostics(flag: bool | tuple[int, int], horizon: int) -> tuple[int, int] 
         return None
     periods, sample = DIAGNOSTICS if flag is True else flag
     return (min(int(periods), horizon), int(sample))
+
+
+#: a breakdown metric's range (for clipping its intervals), by its name
+_BREAKDOWN_RANGE = {
+    "member_units_share": (0.0, 1.0),
+    "membership_rate": (0.0, 1.0),
+    "units": (0.0, math.inf),
+    "output": (0.0, math.inf),
+    "revenue": (0.0, math.inf),
+    "sellers": (0.0, math.inf),
+    "firms": (0.0, math.inf),
+    "employment": (0.0, math.inf),
+    "mean_price": (0.0, math.inf),
+}
+
+
+def _breakdown(runs: list[_Replicate], name: str) -> tuple[dict[str, Any], pd.DataFrame]:
+    """By market, segment and size: per-replicate period means, and model/baseline/difference CIs."""
+    frames = []
+    for r, rep in enumerate(runs):
+        for arm, run in (("model", rep.arms[name]), ("baseline", rep.baseline)):
+            if run.groups is None or run.groups.empty:
+                continue
+            g = run.groups.groupby(["by", "group", "metric"], sort=False)["value"].mean()
+            frames.append(g.reset_index().assign(replicate=r, arm=arm))
+    if not frames:
+        return {}, pd.DataFrame()
+    long = pd.concat(frames, ignore_index=True)
+    out: dict[str, Any] = {}
+    for (by, group, metric), part in long.groupby(["by", "group", "metric"], sort=False):
+        wide = part.pivot(index="replicate", columns="arm", values="value")
+        mv = wide["model"].to_numpy(float)
+        bv = wide["baseline"].to_numpy(float)
+        lo, hi = _BREAKDOWN_RANGE.get(metric, (-math.inf, math.inf))
+        out.setdefault(by, {}).setdefault(group, {})[metric] = {
+            "model": mean_ci(mv, bounds=(lo, hi)),
+            "baseline": mean_ci(bv, bounds=(lo, hi)),
+            "difference": mean_ci(mv - bv, bounds=(lo - hi, hi - lo)),
+        }
+    return out, long.assign(model=name)
 
 
 def _diagnostics_summary(runs: list[_Replicate], name: str) -> dict[str, float]:
@@ -347,6 +388,7 @@ def compare(
                 panels.append(f)
     values = pd.DataFrame(rows)
     summary_models = {}
+    breakdowns: list[pd.DataFrame] = []
     for name in names:
         mv = values[(values["model"] == name) & (values["arm"] == "model")]
         bv = values[(values["model"] == name) & (values["arm"] == "baseline")]
@@ -354,7 +396,9 @@ def compare(
         for metric in METRICS:
             a, b = mv[metric].to_numpy(float), bv[metric].to_numpy(float)
             metrics[metric] = comparison_cis(metric, a, b)
-        summary_models[name] = {"metrics": metrics}
+        by, long = _breakdown(runs, name)
+        summary_models[name] = {"metrics": metrics, "breakdown": by}
+        breakdowns.append(long)
         if diag is not None:
             summary_models[name]["diagnostics"] = _diagnostics_summary(runs, name)
     summary = _clean(
@@ -374,6 +418,7 @@ def compare(
         baseline_groups=pd.concat(groups, ignore_index=True),
         replicate_values=values,
         firms=pd.concat(panels, ignore_index=True) if panels else None,
+        breakdown=pd.concat(breakdowns, ignore_index=True) if breakdowns else pd.DataFrame(),
     )
 
 
@@ -384,6 +429,7 @@ class SimulationResult:
     cluster: pd.DataFrame
     firms: pd.DataFrame | None
     summary: dict[str, Any]
+    breakdown: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_json(self) -> str:
         """The summary as deterministic JSON (sorted keys, no NaN)."""
@@ -478,6 +524,8 @@ def simulate(
         }
         | ({"diagnostics": _diagnostics_summary(runs, name)} if diag is not None else {})
     )
+    by, long = _breakdown(runs, name)
+    summary["breakdown"] = _clean(by)
     return SimulationResult(
-        cluster, pd.concat(panels, ignore_index=True) if panels else None, summary
+        cluster, pd.concat(panels, ignore_index=True) if panels else None, summary, long
     )

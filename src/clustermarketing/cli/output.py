@@ -290,6 +290,25 @@ def print_notes(
 # --------------------------------------------------------------------------- CSV and JSON
 
 
+def breakdown_table(summary: dict[str, Any], by: str) -> Table:
+    """The key metrics by market, segment or size class: model, baseline and difference."""
+    groups = summary.get("breakdown", {}).get(by, {})
+    table = Table(
+        title=f"{summary.get('scenario', '?')}: {summary.get('model', '?')} by {by}",
+        caption="mean [95% CI] over replicates of each period mean; difference = model − baseline "
+        "on common random numbers; - = undefined (an empty group)",
+        show_lines=True,
+    )
+    table.add_column(by, style="bold")
+    table.add_column("metric")
+    for arm in ARMS:
+        table.add_column(arm, justify="right")
+    for group, metrics in groups.items():
+        for i, (metric, arms) in enumerate(metrics.items()):
+            table.add_row(group if i == 0 else "", metric, *(_cell(arms.get(arm)) for arm in ARMS))
+    return table
+
+
 def summary_csv(summary: dict[str, Any]) -> str:
     """One row per metric: ``metric, unit, model_mean, model_ci_low, …, difference_ci_high``."""
     buf = io.StringIO()

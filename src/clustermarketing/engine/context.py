@@ -36,6 +36,8 @@ class Context:
     member_log: list[np.ndarray] = field(default_factory=list)
     # per period (profit, active) of the live slots, kept when the analysis needs group profits
     profit_log: list[tuple[np.ndarray, np.ndarray]] | None = None
+    # per period: the breakdown by market, segment and size (record.group_record), when kept
+    group_log: list[list[dict]] | None = None
     live: World | None = None  # the world restricted to this period's live prefix
     tie_log: sp.csr_matrix | None = None  # log-survival weights of the tie cascade on ``live``
 

@@ -37,7 +37,7 @@ from clustermarketing.engine.functions import F_INDEX, FunctionPlan, plan_functi
 from clustermarketing.engine.live import commit_state, live_length, view_state, view_world
 from clustermarketing.engine.market import clear_market
 from clustermarketing.engine.mechanisms import Period
-from clustermarketing.engine.record import period_record
+from clustermarketing.engine.record import group_record, period_record
 from clustermarketing.engine.state import State, World
 from clustermarketing.engine.stocks import update_stocks
 from clustermarketing.engine.streams import Draws
@@ -264,6 +264,8 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     # 10 record, market sizes, demography
     ctx.member_log.append(eff.copy())
     record = period_record(p, ctx=ctx, mkt=mkt, acc=acc, books=books, group=eff)
+    if ctx.group_log is not None:
+        ctx.group_log.append(group_record(p, ctx=ctx, mkt=mkt, books=books))
     if ctx.profit_log is not None:
         ctx.profit_log.append((books.profit.copy(), state.active.copy()))
     # the economic trend and shocks move next period's market sizes (seed 001)

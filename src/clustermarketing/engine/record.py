@@ -100,3 +100,64 @@ def period_record(
         "price_iterations": float(mkt.iterations),
         "price_converged": float(mkt.converged),
     }
+
+
+#: the dimensions of the breakdown and the metrics each reports
+BREAKDOWN_METRICS: dict[str, tuple[str, ...]] = {
+    "market": ("units", "revenue", "mean_price", "sellers", "member_units_share"),
+    "segment": ("output", "revenue", "profit", "firms", "membership_rate"),
+    "size": ("output", "profit", "employment", "firms", "membership_rate"),
+}
+
+
+def group_record(p: Period, *, ctx: Context, mkt: Market, books: Accounts) -> list[dict]:
+    """The period's key metrics by market, by product segment and by size class.
+
+    Long format: one row per (dimension, group, metric). Markets and segments are named as in
+    the scenario (a market a user adds shows up here); size classes are ``leaders`` and
+    ``SMEs``. Means over an empty group are NaN.
+    """
+    state, w, eff = p.state, p.world, p.eff
+    sc = ctx.sc
+    act = state.active
+    rows: list[dict] = []
+
+    def add(by: str, group: str, metric: str, value: float) -> None:
+        rows.append({"by": by, "group": group, "metric": metric, "value": float(value)})
+
+    member_pair = eff[mkt.firm]
+    for j, market in enumerate(sc.markets):
+        sel = mkt.market == j
+        units = float(mkt.sales[sel].sum())
+        add("market", market.name, "units", units)
+        add("market", market.name, "revenue", float((mkt.price * mkt.sales)[sel].sum()))
+        add(
+            "market",
+            market.name,
+            "mean_price",
+            float(mkt.price[sel] @ mkt.sales[sel]) / units if units > 0 else float("nan"),
+        )
+        add("market", market.name, "sellers", float(np.count_nonzero(mkt.sales[sel] > 0)))
+        add(
+            "market",
+            market.name,
+            "member_units_share",
+            float(mkt.sales[sel & member_pair].sum()) / units if units > 0 else float("nan"),
+        )
+    fixed = sc.demography.fixed_staff
+    employment = w.employees * (fixed + (1.0 - fixed) * np.minimum(1.0, mkt.units / w.capacity))
+    for s, segment in enumerate(sc.firms.segments):
+        sel = act & (w.segment == s)
+        add("segment", segment.name, "output", float(mkt.units[sel].sum()))
+        add("segment", segment.name, "revenue", float(mkt.revenue[sel].sum()))
+        add("segment", segment.name, "profit", _mean(books.profit, sel))
+        add("segment", segment.name, "firms", float(sel.sum()))
+        add("segment", segment.name, "membership_rate", _mean(eff.astype(float), sel))
+    for name, mask in (("leaders", w.leader), ("SMEs", ~w.leader)):
+        sel = act & mask
+        add("size", name, "output", float(mkt.units[sel].sum()))
+        add("size", name, "profit", _mean(books.profit, sel))
+        add("size", name, "employment", float(employment[sel].sum()))
+        add("size", name, "firms", float(sel.sum()))
+        add("size", name, "membership_rate", _mean(eff.astype(float), sel))
+    return rows

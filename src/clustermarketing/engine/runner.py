@@ -48,6 +48,7 @@ class ArmRun:
     signal_times: list[float]  # periods to 90% awareness of each signal (window if never)
     firms: pd.DataFrame | None = None  # per-firm panel (``firm_panel=True``)
     deviations: list[DeviationCase] | None = None  # membership diagnostics (``diagnostics``)
+    groups: pd.DataFrame | None = None  # breakdown by market/segment/size: period, by, group, ...
     profit: list[np.ndarray] | None = None  # per period: (live slots,) profit (``keep_profit``)
     active: list[np.ndarray] | None = None  # per period: (live slots,) active in the period
 
@@ -134,6 +135,7 @@ def run_arm(
     ctx.switch_model(model, state.t)
     if keep_profit:
         ctx.profit_log = []
+    ctx.group_log = []
     rows = []
     panel: list[dict[str, np.ndarray]] = []
     cases: list[DeviationCase] = []
@@ -168,6 +170,13 @@ def run_arm(
         profit=[pr for pr, _ in ctx.profit_log] if keep_profit else None,
         active=[ac for _, ac in ctx.profit_log] if keep_profit else None,
         deviations=cases if diagnostics is not None else None,
+        groups=pd.DataFrame(
+            [
+                {"period": t, **row}
+                for t, period_rows in enumerate(ctx.group_log)
+                for row in period_rows
+            ]
+        ),
     )
 
 
