@@ -42,8 +42,11 @@ from clustermarketing.analysis.stats import mean_ci
 from clustermarketing.scenario.load import load_scenario
 
 __all__ = [
+    "ALL_ON",
     "CHANNELS",
+    "CHANNELS_BY_NAME",
     "CLAIMS",
+    "CLAIMS_BY_ID",
     "REGULATION_OFF",
     "UNCERTAIN",
     "Channel",
@@ -51,12 +54,24 @@ __all__ = [
     "Claim",
     "ClaimResult",
     "ClaimRuns",
+    "PointJob",
+    "RegionResult",
     "RunSize",
     "UncertainParameter",
+    "clustered_gain",
+    "cooperative_pricing",
+    "cost_reduction",
+    "diff_check",
     "evaluate_claims",
+    "faster_information",
+    "jobs_firms_growth",
+    "level_check",
     "lhs_design",
     "point_overrides",
     "region_summary",
+    "regulation_contains_free_riding",
+    "run_point",
+    "run_region",
 ]
 
 CLUSTERED, DISPERSED = "footwear", "dispersed"
@@ -157,7 +172,7 @@ def diff_check(name: str, x: np.ndarray, sign: int) -> Check:
     """Paired differences ``x`` (one per replicate) claimed ``> 0`` (sign 1) or ``< 0`` (−1):
     holds when the 95 % t-interval lies entirely on that side.
 
-    >>> diff_check("d", np.array([1.0, 2.0, 3.0]), 1).holds
+    >>> diff_check("d", np.array([1.0, 1.1, 1.2]), 1).holds
     True
     >>> diff_check("d", np.array([-1.0, 2.0, 3.0]), 1).holds
     False
@@ -501,6 +516,14 @@ UNCERTAIN: tuple[UncertainParameter, ...] = (
         "which trust pays); no data",
     ),
     UncertainParameter(
+        "contracting_cost",
+        ("model.contract.contracting_cost",),
+        0.0,
+        20.0,
+        10.0,
+        "cost per member and period of writing and keeping contracts at zero trust; no data",
+    ),
+    UncertainParameter(
         "trust_gain",
         ("trust.gain",),
         0.03,
@@ -651,9 +674,9 @@ CHANNELS: tuple[Channel, ...] = (
         "ν = 0: no social cost of free-riding (monitoring and sanctions remain)",
     ),
     Channel(
-        "trust_transactions",
-        ("trust.transaction_cost=0",),
-        "no transaction cost through the cooperative, so trust saves nothing there",
+        "trust_costs",
+        ("trust.transaction_cost=0", "model.contract.contracting_cost=0"),
+        "no transaction or contracting cost at zero trust, so trust saves nothing there",
     ),
     Channel(
         "information_value",
