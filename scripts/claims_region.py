@@ -120,6 +120,7 @@ def markdown(res: RegionResult, command: str, seconds: float) -> str:
         f"`firms.count={s.firms}`, {s.periods} periods after the burn-in, {s.replicates} "
         f"replicates, root seed {s.seed} at every point; Latin hypercube of {n} points, seed "
         f"{res.lhs_seed}."
+        + (f" Every run with `{'`, `'.join(res.base)}`." if res.base else "")
         + (
             f" Defaults: `firms.count={d.firms}`, {d.periods} periods, {d.replicates} "
             f"replicates, seed {d.seed}."
@@ -314,6 +315,14 @@ def main(argv: list[str] | None = None) -> int:
         default="300,40,8",
         help="firms,periods,replicates of the runs at the examples' defaults ('none' to skip)",
     )
+    parser.add_argument(
+        "--set",
+        dest="base",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override applied to every run before the point's (repeatable)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "model.md")
     parser.add_argument("--no-doc", action="store_true", help="do not write the doc")
@@ -355,6 +364,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as e:
         return bad(str(e))
     try:
+        for ex in ("footwear", "dispersed"):
+            clustermarketing.load_scenario(ex, args.base)
+    except ClusterMarketingError as e:
+        return bad(str(e))
+    try:
         if not args.no_doc:
             check_output_file(args.doc, force=True)
         if args.json is not None:
@@ -383,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         size=size,
         channels=channels,
         default_size=default_size,
+        base=args.base,
         workers=args.workers,
         progress=progress,
     )
@@ -402,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
                 "size": res.size.__dict__,
                 "default_size": None if default_size is None else default_size.__dict__,
                 "channels": list(res.channels),
+                "base_overrides": list(res.base),
                 "regulation_off": list(REGULATION_OFF),
                 "claims": {c.id: c.statement for c in CLAIMS},
             },

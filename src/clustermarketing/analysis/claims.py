@@ -865,6 +865,7 @@ class RegionResult:
     default_size: RunSize | None
     lhs_seed: int
     channels: tuple[str, ...]
+    base: tuple[str, ...] = ()
 
     def outcomes(self, channel: str = ALL_ON) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(holds, margins): one row per design point, one column per claim."""
@@ -905,12 +906,15 @@ def run_region(
     size: RunSize,
     channels: Sequence[str] = tuple(c.name for c in CHANNELS),
     default_size: RunSize | None = None,
+    base: Sequence[str] = (),
     workers: int = 1,
     progress: Callable[[int, int, PointJob, float], None] | None = None,
 ) -> RegionResult:
     """Every claim at every point of a Latin hypercube of ``points`` over :data:`UNCERTAIN`,
     with all channels on and with each of ``channels`` off in turn; with ``default_size``, also
-    at the scenarios' defaults (with each channel off) at that size.
+    at the scenarios' defaults (with each channel off) at that size. ``base`` overrides apply
+    to every run before the point's and the channel's (e.g. to study the region around a
+    variant of the examples).
 
     Every evaluation uses the same root seed (``size.seed``): the points differ only by their
     parameters (common random numbers across the region). Jobs run on a
@@ -930,10 +934,10 @@ def run_region(
     variants = [(ALL_ON, ())] + [(c, CHANNELS_BY_NAME[c].overrides) for c in channels]
     jobs: list[PointJob] = []
     if default_size is not None:
-        jobs += [PointJob(-1, name, tuple(ov), default_size) for name, ov in variants]
+        jobs += [PointJob(-1, name, (*base, *ov), default_size) for name, ov in variants]
     for i in range(points):
-        base = tuple(point_overrides(design.iloc[i]))
-        jobs += [PointJob(i, name, base + tuple(ov), size) for name, ov in variants]
+        at = (*base, *point_overrides(design.iloc[i]))
+        jobs += [PointJob(i, name, (*at, *ov), size) for name, ov in variants]
     rows: list[dict[str, Any]] = []
     start = time.perf_counter()
     with make_evaluator("local", workers=workers) as ev:
@@ -943,5 +947,11 @@ def run_region(
                 progress(done, len(jobs), jobs[i], time.perf_counter() - start)
     table = pd.DataFrame(rows).sort_values(["point", "channel", "claim"], kind="stable")
     return RegionResult(
-        design, table.reset_index(drop=True), size, default_size, lhs_seed, tuple(channels)
+        design,
+        table.reset_index(drop=True),
+        size,
+        default_size,
+        lhs_seed,
+        tuple(channels),
+        tuple(base),
     )
