@@ -41,6 +41,7 @@ from clustermarketing.analysis.claims import (
     PointJob,
     RegionResult,
     RunSize,
+    region_from_records,
     run_region,
 )
 from clustermarketing.errors import ClusterMarketingError
@@ -195,8 +196,9 @@ def markdown(res: RegionResult, command: str, seconds: float) -> str:
     summ = res.summary()
     lines += [
         f"**Over the region** ({n} points, all channels on): share of points where the claim "
-        "holds, exact binomial 95% CI, the parameters most rank-correlated with the claim's "
-        "margin, and the best single split:",
+        "holds, exact binomial 95% CI, share where every estimate at least points the claimed "
+        "way, the parameters most rank-correlated with the claim's margin, and the best single "
+        "split:",
         "",
         _table(
             [
@@ -204,6 +206,7 @@ def markdown(res: RegionResult, command: str, seconds: float) -> str:
                 "holds",
                 "share",
                 "95% CI",
+                "right sign",
                 "deciding parameters (Spearman ρ with margin)",
                 "best split",
             ],
@@ -213,6 +216,7 @@ def markdown(res: RegionResult, command: str, seconds: float) -> str:
                     f"{int(r['holds'])}/{int(r['points'])}",
                     _pct(r["share"]),
                     f"[{_pct(r['ci_low'])}, {_pct(r['ci_high'])}]",
+                    _pct(r["direction"]),
                     _deciding(r),
                     _split(r),
                 ]
@@ -226,13 +230,22 @@ def markdown(res: RegionResult, command: str, seconds: float) -> str:
         "Each check on its own:",
         "",
         _table(
-            ["claim / check", "holds", "share", "95% CI", "deciding parameters", "best split"],
+            [
+                "claim / check",
+                "holds",
+                "share",
+                "95% CI",
+                "right sign",
+                "deciding parameters",
+                "best split",
+            ],
             [
                 [
                     key,
                     f"{int(r['holds'])}/{int(r['points'])}",
                     _pct(r["share"]),
                     f"[{_pct(r['ci_low'])}, {_pct(r['ci_high'])}]",
+                    _pct(r["direction"]),
                     _deciding(r),
                     _split(r),
                 ]
@@ -262,7 +275,7 @@ def markdown(res: RegionResult, command: str, seconds: float) -> str:
             "",
         ]
     on = res.rows[(res.rows["point"] >= 0) & (res.rows["channel"] == ALL_ON)]
-    notes = [c for c in on.columns if c.startswith("note:")]
+    notes = sorted(c for c in on.columns if c.startswith("note:"))
     if notes:
         first = on.drop_duplicates(["point", "claim"])
         rows = []
@@ -296,6 +309,32 @@ def update_doc(text: str, block: str) -> str:
     return text.rstrip("\n") + "\n\n" + HEADING + "\n\n" + block + "\n"
 
 
+def _render_stored(path: Path, doc: Path | None, bad: Any) -> int:
+    """Write the doc block from a stored ``--json`` file (no simulation)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        prov = data["provenance"]
+        res = region_from_records(
+            data["design"],
+            data["rows"],
+            size=RunSize(**prov["size"]),
+            default_size=RunSize(**prov["default_size"]) if prov["default_size"] else None,
+            lhs_seed=int(prov["lhs_seed"]),
+            channels=prov["channels"],
+            base=prov.get("base_overrides", []),
+        )
+        command, seconds = prov["command"], float(data["seconds"])
+    except OSError as e:
+        return bad(f"--from-json {path}: cannot read: {e.strerror}")
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
+        return bad(f"--from-json {path}: not a claims-region file ({e}); expected --json output")
+    if doc is not None:
+        text = doc.read_text(encoding="utf-8") if doc.exists() else ""
+        atomic_write_text(doc, update_doc(text, markdown(res, command, seconds)))
+        print(f"wrote {doc}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=64, help="Latin hypercube points (≥ 2)")
@@ -327,11 +366,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "model.md")
     parser.add_argument("--no-doc", action="store_true", help="do not write the doc")
     parser.add_argument("--json", type=Path, default=None, help="also write every evaluation")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        default=None,
+        help="do not simulate: render the doc from a --json file of an earlier run",
+    )
     args = parser.parse_args(argv)
 
     def bad(msg: str) -> int:
         print(f"error: {msg}", file=sys.stderr)
         return 2
+
+    if args.from_json is not None:
+        return _render_stored(args.from_json, None if args.no_doc else args.doc, bad)
 
     if args.channels == "all":
         channels = [c.name for c in CHANNELS]

@@ -208,6 +208,11 @@ def test_region_runner_end_to_end(tmp_path: Path) -> None:
     ]
     assert mod.main(argv) == 0
     text = doc.read_text()
+    # the doc re-rendered from the stored evaluations is the same (a faithful round trip)
+    again = tmp_path / "again.md"
+    again.write_text("# The model\n\nkept\n")
+    assert mod.main([f"--from-json={out}", f"--doc={again}"]) == 0
+    assert again.read_text() == text
     assert text.startswith("# The model\n\nkept\n") and text.count(mod.BEGIN) == 1
     data = json.loads(out.read_text())
     assert data["provenance"]["version"] == cm.__version__

@@ -68,6 +68,7 @@ __all__ = [
     "level_check",
     "lhs_design",
     "point_overrides",
+    "region_from_records",
     "region_summary",
     "regulation_contains_free_riding",
     "run_point",
@@ -90,6 +91,8 @@ REGULATION_OFF: tuple[str, ...] = (
 #: free-riding "spreads" when late cooperation without regulation is below this, and is
 #: "contained" when late cooperation with the defaults is at least CONTAINED (issue 7)
 SPREAD_BELOW, CONTAINED = 0.2, 0.8
+#: criteria of the interval checks (a level check's criterion names its threshold)
+CI_ABOVE, CI_BELOW = "95% CI > 0", "95% CI < 0"
 
 
 @dataclass(frozen=True)
@@ -179,9 +182,9 @@ def diff_check(name: str, x: np.ndarray, sign: int) -> Check:
     """
     mean, lo, hi = _ci(x)
     if sign > 0:
-        holds, criterion = bool(lo > 0), "95% CI > 0"
+        holds, criterion = bool(lo > 0), CI_ABOVE
     else:
-        holds, criterion = bool(hi < 0), "95% CI < 0"
+        holds, criterion = bool(hi < 0), CI_BELOW
     half = (hi - lo) / 2
     if not math.isfinite(mean) or not math.isfinite(half):
         margin = -math.inf
@@ -886,9 +889,21 @@ class RegionResult:
         return holds[order].sort_index(), margins[order].sort_index()
 
     def summary(self, channel: str = ALL_ON, by_check: bool = False) -> pd.DataFrame:
-        """:func:`region_summary` of the claims (or of each check) with ``channel`` off."""
+        """:func:`region_summary` of the claims (or of each check) with ``channel`` off, plus
+        ``direction``: the share of points where every check's point estimate lies on the
+        claimed side (a claim can fail its interval yet point the claimed way)."""
         holds, margins = self.check_outcomes(channel) if by_check else self.outcomes(channel)
-        return region_summary(self.design.loc[holds.index], holds, margins)
+        out = region_summary(self.design.loc[holds.index], holds, margins)
+        r = self.rows[(self.rows["point"] >= 0) & (self.rows["channel"] == channel)].copy()
+        est = r["estimate"].to_numpy(float)
+        crit = r["criterion"].to_numpy(str)
+        r["direction"] = np.where(
+            crit == CI_ABOVE, est > 0, np.where(crit == CI_BELOW, est < 0, r["holds"])
+        ).astype(bool)
+        key = r["claim"] + " / " + r["check"] if by_check else r["claim"]
+        per_point = r.assign(key=key).groupby(["key", "point"])["direction"].all()
+        out["direction"] = per_point.groupby(level="key").mean().reindex(out.index)
+        return out
 
     def defaults(self) -> pd.DataFrame:
         """Verdicts at the scenarios' defaults: one row per claim, one column per channel off
@@ -897,6 +912,27 @@ class RegionResult:
         t = r.pivot(index="claim", columns="channel", values="claim_holds")
         cols = [c for c in (ALL_ON, *self.channels) if c in t.columns]
         return t.loc[[c.id for c in CLAIMS if c.id in t.index], cols]
+
+
+def region_from_records(
+    design: list[dict[str, float]],
+    rows: list[dict[str, Any]],
+    *,
+    size: RunSize,
+    default_size: RunSize | None,
+    lhs_seed: int,
+    channels: Sequence[str],
+    base: Sequence[str] = (),
+) -> RegionResult:
+    """A :class:`RegionResult` from stored records (JSON: NaN and ±∞ stored as null). An
+    infinite margin comes back with the sign its verdict implies (+∞ if the check holds)."""
+    d = pd.DataFrame(design)
+    d = d[[p.name for p in UNCERTAIN if p.name in d.columns]]
+    r = pd.DataFrame(rows)
+    for col, verdict in (("margin", "holds"), ("claim_margin", "claim_holds")):
+        m = r[col].astype(float)
+        r[col] = m.where(m.notna(), np.where(r[verdict].astype(bool), math.inf, -math.inf))
+    return RegionResult(d, r, size, default_size, lhs_seed, tuple(channels), tuple(base))
 
 
 def run_region(
