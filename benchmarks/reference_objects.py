@@ -263,8 +263,6 @@ class Firm:
         self.promo = promo
         brand_user = self.member and mdl.model.uses_regional_brand
         q = self.quality
-        if brand_user and not self.contributes:
-            q -= mdl.model.regulation.cheat_quality_loss
         brand = sc.demand.goodwill_weight * math.log1p(self.goodwill)
         if brand_user:
             brand += sc.demand.regional_brand_weight * math.log1p(mdl.regional_brand)

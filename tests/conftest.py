@@ -29,7 +29,29 @@ def world_state(
     streams = make_streams(np.random.SeedSequence(seed))
     w, st = build(scenario, m, streams)
     ctx = Context(w, scenario, m, pricing, streams)
+    ctx.mechanisms.init_state(w, st)  # the mechanisms' own state, as when a model switches on
     return w, st, ctx
+
+
+@pytest.fixture
+def planned_model(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The name of a model registered as planned but not built.
+
+    Every shipped model is built, so the registry's handling of an unbuilt one (listed, refused
+    with the built ones named) is tested on a stand-in registered for the test only."""
+    from dataclasses import replace
+
+    from clustermarketing.models import PRESETS
+
+    stand_in = replace(
+        PRESETS["collective_mark"],
+        name="future_model",
+        title="Future model",
+        summary="a model registered before it is built",
+        implemented=False,
+    )
+    monkeypatch.setitem(PRESETS, stand_in.name, stand_in)
+    return stand_in.name
 
 
 @pytest.fixture

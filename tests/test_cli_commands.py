@@ -109,12 +109,12 @@ def test_new_round_trip(tmp_path: Path, name: str | None) -> None:
         assert "model collective_mark" in check.stdout
 
 
-def test_new_with_model(tmp_path: Path) -> None:
+def test_new_with_model(tmp_path: Path, planned_model: str) -> None:
     path = tmp_path / "s.yaml"
     result = runner.invoke(app, ["new", str(path), "--model", "share_marketing_channel"])
     assert result.exit_code == 0, result.output
     assert yaml.safe_load(path.read_text())["model"] == {"preset": "share_marketing_channel"}
-    for bad, message in (("nope", "unknown model 'nope'"), ("cluster_brand", "planned")):
+    for bad, message in (("nope", "unknown model 'nope'"), (planned_model, "planned")):
         r = runner.invoke(app, ["new", str(tmp_path / "t.yaml"), "--model", bad])
         assert r.exit_code == 2 and r.stderr.startswith("error: --model: ") and message in r.stderr
         assert not (tmp_path / "t.yaml").exists()
@@ -157,7 +157,7 @@ def test_examples_table() -> None:
 
 
 @pytest.mark.parametrize("columns", ["250", "80", "40"])
-def test_models_table(columns: str) -> None:
+def test_models_table(columns: str, planned_model: str) -> None:
     """Piped (as here) the table is printed whole whatever COLUMNS says: no name is cut."""
     result = runner.invoke(app, ["models"], env={"COLUMNS": columns})
     assert result.exit_code == 0, result.output
@@ -210,3 +210,17 @@ def test_game_extension_is_registered(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clustermarketing.cli, "game", stub, raising=False)
     cli_main._register_extensions()
     assert seen == [cli_main.app]
+
+
+def test_models_table_is_seed_000_table_1() -> None:
+    from typer.testing import CliRunner
+
+    from clustermarketing.cli.main import app
+
+    r = CliRunner().invoke(app, ["models", "--table"])
+    assert r.exit_code == 0, r.output
+    for name in ("collective_mark", "share_marketing_channel", "see_the_customer"):
+        assert name in r.stdout
+    for mechanism in ("function-interest", "regulation", "contract"):
+        assert mechanism in r.stdout
+    assert "exhibition_promotion" not in r.stdout  # a high-tech model, not in Table 1

@@ -40,7 +40,6 @@ def _user_error(args: list[str], *expected: str) -> str:
         ("markets.7.size=1", ["markets.7", "out of range"]),
         ("no_equals_sign", ["--set", "dotted.path=value"]),
         ("model.preset=nope", ["unknown model 'nope'"]),
-        ("model.preset=cluster_brand", ["planned but not built"]),
     ],
 )
 def test_bad_overrides(assignment: str, expected: list[str]) -> None:
@@ -55,8 +54,12 @@ def test_unknown_model() -> None:
     _user_error(["run", "footwear", "--model", "nope"], "--model", "'nope'", "expected one of")
 
 
-def test_planned_model() -> None:
-    _user_error(["run", "--model", "cooperative_rnd"], "--model", "planned")
+def test_planned_model(planned_model: str) -> None:
+    _user_error(["run", "--model", planned_model], "--model", "planned")
+    _user_error(
+        ["validate", "optoelectronics", "--set", f"model.preset={planned_model}"],
+        "planned but not built",
+    )
 
 
 @pytest.mark.parametrize(

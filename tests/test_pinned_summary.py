@@ -15,9 +15,9 @@ import clustermarketing as cm
 
 # example/model (120 firms, 8 periods, 2 replicates, seed 11) -> sha256 of the summary JSON
 RUNS = {
-    "footwear/collective_mark": "bcc4fa9fd047f600294d42716d97478ef68179cff68780cd26d526dc4f34078d",
-    "optoelectronics/exhibition_promotion": "0138495cbb62780311f2a207f69b3ac29d34b00591b47336918fa3e1e82e8735",
-    "footwear/share_marketing_channel": "ad868b31ed3959f4ef8263c0ab6f1332a2a3d2c25bbc79a8265d020e8bbba5d2",
+    "footwear/collective_mark": "55fd69ca5615ef4bdf785e867904ae5b4459ee5893ef0eb2b4a27a66ff489177",
+    "optoelectronics/exhibition_promotion": "31059bf251d4471cc6076145ff0b6b9ee527ce2550fe3dab31439a3cfdec334e",
+    "footwear/share_marketing_channel": "d96856c1c9009022d51fb3a9c0b0b51791881cb42e77b087794ae54a24475892",
 }
 
 

@@ -51,3 +51,38 @@ def test_validate_accepts_the_preset_and_rejects_bad_overrides(name: str) -> Non
     if name in COOPERATIVE_MODELS:
         with pytest.raises(cm.errors.ScenarioError, match=r"regulation\.fine"):
             cm.load_scenario("footwear", [f"model.preset={name}", "model.regulation.fine=-1"])
+
+
+def _variant(name: str, *extra: str) -> cm.Scenario:
+    example, overrides = PRESETS[name].variant
+    return cm.load_scenario(
+        example, ["firms.count=150", f"model.preset={name}", *overrides, *extra]
+    )
+
+
+def _excludes_zero(leaf: dict) -> bool:
+    return leaf["ci_low"] is not None and (leaf["ci_low"] > 0 or leaf["ci_high"] < 0)
+
+
+@pytest.mark.parametrize("name", COOPERATIVE_MODELS)
+def test_targets_move_as_declared_and_membership_is_a_best_response(name: str) -> None:
+    """In its variant scenario each preset moves the metrics its mechanisms target, in the
+    declared direction (paired 95% CI excluding zero), and members' status is a best response."""
+    preset = PRESETS[name]
+    assert preset.targets, f"{name} declares no targets"
+    r = cm.simulate(_variant(name), replicates=3, periods=20, seed=21, diagnostics=(3, 20))
+    for metric, sign in preset.targets.items():
+        d = r.summary["metrics"][metric]["difference"]
+        assert _excludes_zero(d), (metric, d)
+        assert (d["mean"] > 0) == (sign == "+"), (metric, d)
+    assert r.summary["diagnostics"]["membership_best_response"] >= 0.9
+
+
+@pytest.mark.parametrize("name", COOPERATIVE_MODELS)
+def test_zeroing_the_key_parameters_removes_the_effect(name: str) -> None:
+    preset = PRESETS[name]
+    assert preset.key_off, f"{name} declares no key parameters"
+    r = cm.simulate(_variant(name, *preset.key_off), replicates=3, periods=20, seed=21)
+    for metric in preset.targets:
+        d = r.summary["metrics"][metric]["difference"]
+        assert not _excludes_zero(d), (metric, d)

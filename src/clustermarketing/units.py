@@ -53,6 +53,18 @@ METRIC_UNITS: dict[str, str] = {
     "exits": "firms (total over the run)",
     "firms": "firms (at the end)",
     "time_to_90pct_awareness": "periods",
+    "mean_quality": "index",
+    "corporate_goodwill": "stock",
+    "product_brand": "stock",
+    "intermediated_sales": "units/period",
+    "commission_paid": "CU/period",
+    "intermediaries": "intermediaries",
+    "platform_sales": "units/period",
+    "channel_rented": "units/period",
+    "licence_units": "units/period",
+    "subcontract_units": "units/period",
+    "innovations": "innovations/period",
+    "bundle_sales": "units/period",
 }
 
 #: metric → (lowest, highest) value it can take; a confidence interval is clipped to it.
@@ -73,6 +85,17 @@ METRIC_RANGE: dict[str, tuple[float, float]] = {
     "exits": (0.0, INF),
     "firms": (0.0, INF),
     "time_to_90pct_awareness": (0.0, INF),
+    "corporate_goodwill": (0.0, INF),
+    "product_brand": (0.0, INF),
+    "intermediated_sales": (0.0, INF),
+    "commission_paid": (0.0, INF),
+    "intermediaries": (0.0, INF),
+    "platform_sales": (0.0, INF),
+    "channel_rented": (0.0, INF),
+    "licence_units": (0.0, INF),
+    "subcontract_units": (0.0, INF),
+    "innovations": (0.0, INF),
+    "bundle_sales": (0.0, INF),
 }
 
 

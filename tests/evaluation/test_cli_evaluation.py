@@ -161,13 +161,17 @@ def test_recommend_table_csv_and_options(tmp_path):
     [
         (["--models", "nonsense"], "unknown model 'nonsense'"),
         (["--models", "independent"], "baseline"),
-        (["--models", "see_the_customer"], "planned but not built"),
         (["--weighting", "magic"], "magic"),
     ],
 )
 def test_recommend_bad_options(args, message):
     r = run("recommend", "footwear", *SMALL, *args)
     assert r.exit_code == 2 and message in r.output
+
+
+def test_recommend_refuses_an_unbuilt_model(planned_model):
+    r = run("recommend", "footwear", *SMALL, "--models", planned_model)
+    assert r.exit_code == 2 and "planned but not built" in r.output
 
 
 def test_recommend_bad_weights_file(tmp_path):

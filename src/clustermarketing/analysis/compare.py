@@ -140,13 +140,26 @@ def _run_arms(
                 diagnostics=job.diagnostics,
             )
         return [out[i] for i in range(len(jobs))]
-    with make_evaluator(executor, workers=min(workers, len(jobs))) as ev:
-        for i, res in ev.imap_unordered(_run_job, jobs):
-            out[i] = res
-            done += jobs[i].periods
+    # the arms of one replicate share its burn-in (cached per process): when there are enough
+    # replicates to keep every worker busy, send each replicate's arms as one batch
+    replicates = sorted({j.replicate for j in jobs})
+    if len(replicates) >= 2 * workers:
+        batches = [[i for i, j in enumerate(jobs) if j.replicate == r] for r in replicates]
+    else:
+        batches = [[i] for i in range(len(jobs))]
+    with make_evaluator(executor, workers=min(workers, len(batches))) as ev:
+        payload = [[jobs[i] for i in batch] for batch in batches]
+        for b, results in ev.imap_unordered(_run_batch, payload):
+            for i, res in zip(batches[b], results, strict=True):
+                out[i] = res
+                done += jobs[i].periods
             if progress is not None:
                 progress(done, total)
     return [out[i] for i in range(len(jobs))]
+
+
+def _run_batch(jobs: list[_Job]) -> list[ArmRun]:
+    return [_run_job(job) for job in jobs]
 
 
 @dataclass

@@ -51,6 +51,7 @@ class SteadyCluster:
         self.seg_weight = w / w.sum()
         self.fn = function_arrays(scenario.functions)
         self.hooks = Mechanisms(model, scenario)
+        self.hooks.init_state(self.world, self.state0)  # the mechanisms' own initial state
 
     @property
     def firms(self) -> np.ndarray:
@@ -63,6 +64,10 @@ class SteadyCluster:
         for k, v in copy.items():
             if isinstance(v, np.ndarray):
                 copy[k] = v.copy()
+            elif isinstance(v, dict):
+                copy[k] = {
+                    key: val.copy() if hasattr(val, "copy") else val for key, val in v.items()
+                }
         st = State(**copy)
         st.member = members.copy()
         st.contributes = members.copy()

@@ -14,6 +14,14 @@ simulated scenario — v(S), what coalition S gains per period by pooling its ma
 4. a short reading: whether the core is empty, what the least-core ε means relative to v(N),
    which coalitions block which rules.
 
+The τ value (Tijs) joins the allocations when the game is quasi-balanced; otherwise a note says
+which condition fails. Cooperation restricted by the cluster's structure (docs/games.md):
+``--graph`` (with ``--scenario``: ``structure``, ``ties``, ``strong`` or ``weak``, aggregated to
+a graph between the players by :meth:`~clustermarketing.analysis.coalitions.ScenarioGame.
+player_graph`; or an edge-list file) adds the Myerson value and names the isolated players;
+``--unions`` (``segment``, ``size``, ``leaders`` or a file) adds the Owen and Aumann–Drèze values
+for those a priori unions. Both get a table of their own ("Values on the structure").
+
 ``--format json`` prints one JSON object instead (with every coalition value, a ``units`` map
 and a ``provenance`` record); ``--out FILE`` also writes it to FILE. The nucleolus falls back to
 the prenucleolus when the imputation set is empty; the JSON key stays ``nucleolus`` and its
@@ -39,19 +47,43 @@ from rich.text import Text
 from clustermarketing.cli.output import print_notes, print_table
 from clustermarketing.games.cooperative import (
     GameFileError,
+    NotQuasiBalancedError,
     TUGame,
+    aumann_dreze,
     banzhaf,
     core_contains,
     is_core_empty,
     least_core,
+    minimal_rights,
+    myerson,
     nucleolus,
+    owen,
     prenucleolus,
     shapley,
+    tau_value,
+    utopia_payoffs,
 )
 
-__all__ = ["analyse_game", "format_amount", "game_command", "game_reading", "register"]
+__all__ = [
+    "analyse_game",
+    "format_amount",
+    "game_command",
+    "game_reading",
+    "read_edges_file",
+    "read_unions_file",
+    "register",
+]
 
 PLAYER_KINDS = ("segment", "size", "firm")
+#: --graph values taken from a scenario (anything else must be an edge-list file).
+GRAPH_KINDS = ("structure", "ties", "strong", "weak")
+#: --unions values taken from a scenario (anything else must be a unions file).
+UNION_KINDS = ("segment", "size", "leaders")
+STRUCTURE_SUFFIXES = (".csv", ".yaml", ".yml")
+#: Rules that only exist with --graph / --unions, in the order they are shown.
+STRUCTURE_RULES = ("myerson", "owen", "aumann_dreze")
+#: Above this many groups the pairs of the player graph are not tabulated (JSON lists them).
+PAIR_TABLE_UP_TO = 8
 FORMATS = ("table", "json")
 KINDS = ("value", "cost")
 #: Unit of the coalition games of a scenario (steady-state gain or cost per period).
@@ -126,6 +158,32 @@ def _allocations(game: TUGame) -> tuple[dict[str, np.ndarray], str]:
     }, method
 
 
+def _tau(game: TUGame) -> tuple[np.ndarray | None, str | None]:
+    """The τ value, or ``None`` and the reason when the game is not quasi-balanced."""
+    try:
+        return tau_value(game), None
+    except NotQuasiBalancedError as exc:
+        return None, str(exc)
+
+
+def _mask_of(game: TUGame, members: list[str]) -> int:
+    index = {str(p): i for i, p in enumerate(game.players)}
+    return sum(1 << index[m] for m in members)
+
+
+def _structure_allocations(
+    game: TUGame, graph: Any | None, unions: dict[str, list[str]] | None
+) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    if graph is not None:
+        out["myerson"] = myerson(game, list(graph.edges))
+    if unions is not None:
+        blocks = list(unions.values())
+        out["owen"] = owen(game, blocks)
+        out["aumann_dreze"] = aumann_dreze(game, blocks)
+    return out
+
+
 def coalition_values(game: TUGame) -> dict[str, float]:
     """Every non-empty coalition ``{a, b}`` → its value, in bitmask order."""
     scale = _scale(game)
@@ -134,12 +192,29 @@ def coalition_values(game: TUGame) -> dict[str, float]:
     }
 
 
-def analyse_game(game: TUGame, unit: str | None = None) -> dict[str, Any]:
-    """All numbers the command shows, as plain JSON-ready data (a ``reading`` included)."""
+def analyse_game(
+    game: TUGame,
+    unit: str | None = None,
+    *,
+    graph: Any | None = None,
+    unions: dict[str, list[str]] | None = None,
+    unions_source: str | None = None,
+) -> dict[str, Any]:
+    """All numbers the command shows, as plain JSON-ready data (a ``reading`` included).
+
+    ``graph`` (a :class:`~clustermarketing.analysis.coalitions.PlayerGraph`: ``edges`` between
+    player labels, ``to_dict()``) adds the Myerson value; ``unions`` (union name → its players)
+    adds the Owen and Aumann–Drèze values. The τ value is added when the game is
+    quasi-balanced; ``result["tau"]`` says why not otherwise.
+    """
     scale = _scale(game)
     lc = least_core(game)
     players = [str(p) for p in game.players]
     allocations, method = _allocations(game)
+    tau, tau_problem = _tau(game)
+    if tau is not None:
+        allocations["tau"] = tau
+    allocations.update(_structure_allocations(game, graph, unions))
     result: dict[str, Any] = {
         "players": players,
         "kind": "cost" if game.cost else "value",
@@ -159,6 +234,8 @@ def analyse_game(game: TUGame, unit: str | None = None) -> dict[str, Any]:
         excess = _clean(check.excess, scale)
         entry: dict[str, Any] = {
             "values": dict(zip(players, (_clean(v, scale) for v in x), strict=True)),
+            "total": _clean(float(np.sum(x)), scale),
+            "efficient": bool(check.efficient),
             "in_core": bool(check.in_core),
             "max_excess": excess,
             "max_excess_coalition": [str(p) for p in check.players],
@@ -167,6 +244,29 @@ def analyse_game(game: TUGame, unit: str | None = None) -> dict[str, Any]:
         if name == "nucleolus":
             entry["method"] = method
         result["allocations"][name] = entry
+    result["tau"] = {
+        "defined": tau is not None,
+        "reason": tau_problem,
+        "utopia": dict(zip(players, (_clean(v, scale) for v in utopia_payoffs(game)), strict=True)),
+        "minimal_rights": dict(
+            zip(players, (_clean(v, scale) for v in minimal_rights(game)), strict=True)
+        ),
+    }
+    if graph is not None:
+        info = graph.to_dict()
+        info["component_values"] = [
+            {"players": c, "value": _clean(game.values[_mask_of(game, c)], scale)}
+            for c in info["components"]
+        ]
+        result["graph"] = info
+    if unions is not None:
+        result["unions"] = {
+            "source": unions_source,
+            "unions": {k: list(v) for k, v in unions.items()},
+            "union_values": {
+                k: _clean(game.values[_mask_of(game, v)], scale) for k, v in unions.items()
+            },
+        }
     shown = unit or "value units"
     result["units"] = {
         "coalition_values": shown,
@@ -175,7 +275,15 @@ def analyse_game(game: TUGame, unit: str | None = None) -> dict[str, Any]:
         "allocations": shown,
         "max_excess": shown,
         "least_core_epsilon": shown,
+        "tau": shown,
     }
+    if graph is not None:
+        result["units"]["graph.component_values"] = shown
+        result["units"]["graph.pairs.links"] = (
+            "structure links" if graph.source == "structure" else "ties"
+        )
+    if unions is not None:
+        result["units"]["unions.union_values"] = shown
     result["reading"] = game_reading(result)
     return result
 
@@ -223,11 +331,31 @@ def game_reading(result: dict[str, Any]) -> list[str]:
             "some coalition is exactly indifferent to leaving."
         )
     inside = [name for name, a in result["allocations"].items() if a["in_core"]]
+    everyone = set(result["players"])
     for name, a in result["allocations"].items():
         if a["in_core"]:
             continue
         label = a.get("method", name)
         verb = "save" if cost else "gain"
+        if not a.get("efficient", True):
+            pieces = (
+                "each union shares only its own worth"
+                if name == "aumann_dreze"
+                else "each component of the graph shares only its own worth"
+                if name == "myerson"
+                else "it does not share exactly " + ("c(N)" if cost else "v(N)")
+            )
+            text = (
+                f"{label}: {'charges' if cost else 'hands out'} {amount(a['total'])} in all, "
+                f"not {'c' if cost else 'v'}(N) = {amount(vn)} ({pieces})"
+            )
+            if set(a["blocking_coalition"]) != everyone:
+                text += (
+                    f"; {_coalition(a['blocking_coalition'])} would {verb} "
+                    f"{amount(a['max_excess'])} by leaving"
+                )
+            lines.append(text + ".")
+            continue
         lines.append(
             f"{label}: blocked by {_coalition(a['blocking_coalition'])}, which would {verb} "
             f"{amount(a['max_excess'])} by leaving."
@@ -280,7 +408,7 @@ def _print_tables(result: dict[str, Any], game: TUGame) -> None:
             ]
         )
 
-    rules = list(result["allocations"])
+    rules = [r for r in result["allocations"] if r not in STRUCTURE_RULES]
     method = result["allocations"]["nucleolus"].get("method", "nucleolus")
     alloc = Table(
         title=f"Allocations of {letter}(N) = "
@@ -305,8 +433,16 @@ def _print_tables(result: dict[str, Any], game: TUGame) -> None:
     print_table(alloc)
     notes = [
         f"alone = {letter}({{i}}); proportional: in proportion to {letter}({{i}}); banzhaf: "
-        f"normalised to {letter}(N)."
+        f"normalised to {letter}(N)"
+        + (
+            "; tau: the τ value, the efficient point between the minimal rights and the utopia "
+            f"payoffs {letter}(N) − {letter}(N∖i)."
+            if result["tau"]["defined"]
+            else "."
+        )
     ]
+    if not result["tau"]["defined"]:
+        notes.append(f"tau not shown: {result['tau']['reason']}.")
     if method != "nucleolus":
         notes.append(
             "prenucleolus instead of nucleolus: "
@@ -318,7 +454,10 @@ def _print_tables(result: dict[str, Any], game: TUGame) -> None:
             + ", so no allocation gives every player its stand-alone value (no imputation)."
         )
     print_notes(notes)
+    if "graph" in result or "unions" in result:
+        _print_structure(result, game, d, letter, with_unit)
 
+    rules = list(result["allocations"])
     core = "empty" if result["core_empty"] else "non-empty"
     stability = Table(
         title=f"Stability: core {core}, least-core ε = "
@@ -337,6 +476,14 @@ def _print_tables(result: dict[str, Any], game: TUGame) -> None:
             _coalition(a["blocking_coalition"]) if a["blocking_coalition"] else "-",
         )
     print_table(stability)
+    inefficient = [r for r in rules if not result["allocations"][r].get("efficient", True)]
+    if inefficient:
+        print_notes(
+            [
+                f"{', '.join(inefficient)}: not efficient (the total is not {letter}(N)), so not "
+                f"in the core of the unrestricted game; the reading says what they share."
+            ]
+        )
     print_notes(
         [
             (
@@ -354,18 +501,151 @@ def _print_tables(result: dict[str, Any], game: TUGame) -> None:
     print_notes(result["reading"], indent="  ")
 
 
+def _print_structure(
+    result: dict[str, Any], game: TUGame, d: int, letter: str, with_unit: str
+) -> None:
+    """The values restricted by the graph / unions, the player graph and what they mean."""
+    players = result["players"]
+    graph = result.get("graph")
+    unions = result.get("unions")
+    allocs = result["allocations"]
+    shown = [r for r in ("shapley", *STRUCTURE_RULES) if r in allocs]
+    parts = []
+    if graph is not None:
+        parts.append(f"graph {graph['source']}")
+    if unions is not None:
+        parts.append(f"unions {unions['source']}")
+    table = Table(title=f"Values on the structure ({'; '.join(parts)})")
+    table.add_column("player")
+    if graph is not None:
+        table.add_column("linked to", justify="right")
+    union_of: dict[str, str] = {}
+    if unions is not None:
+        table.add_column("union")
+        union_of = {p: name for name, ps in unions["unions"].items() for p in ps}
+    table.add_column("alone", justify="right")
+    for r in shown:
+        table.add_column(r, justify="right")
+    degree = dict.fromkeys(players, 0)
+    if graph is not None:
+        for a, b in graph["edges"]:
+            degree[a] += 1
+            degree[b] += 1
+    for p in players:
+        cells = [p]
+        if graph is not None:
+            cells.append(str(degree[p]) if degree[p] else "isolated")
+        if unions is not None:
+            cells.append(union_of[p])
+        cells.append(format_amount(result["stand_alone"][p], d))
+        cells.extend(format_amount(allocs[r]["values"][p], d) for r in shown)
+        table.add_row(*cells)
+    blanks = [""] * ((graph is not None) + (unions is not None))
+    table.add_row(
+        "total",
+        *blanks,
+        format_amount(sum(result["stand_alone"].values()), d),
+        *(format_amount(allocs[r]["total"], d) for r in shown),
+        style="bold",
+    )
+    print_table(table)
+    notes: list[str] = []
+    if graph is not None:
+        notes.append(f"graph: {graph['rule']}; linked to = number of players linked.")
+        if graph["isolated"]:
+            notes.append(
+                f"isolated: {', '.join(graph['isolated'])} — no links, so the Myerson value "
+                f"{'charges' if letter == 'c' else 'gives'} each its stand-alone "
+                f"{letter}({{i}})."
+            )
+        else:
+            notes.append("isolated: none.")
+        if graph["complete"]:
+            notes.append("The graph is complete (every pair linked), so Myerson = Shapley.")
+        elif len(graph["components"]) > 1:
+            comps = "; ".join(
+                f"{_coalition(c['players'])}: {format_amount(c['value'], d)}"
+                for c in graph["component_values"]
+            )
+            notes.append(
+                f"components (each shares only its own worth {letter}(C)): {comps}; together "
+                f"{format_amount(allocs['myerson']['total'], d)}{with_unit} of "
+                f"{letter}(N) = {format_amount(result['grand_coalition_value'], d)}{with_unit}."
+            )
+        else:
+            notes.append(
+                f"The graph is connected but not complete: Myerson shares {letter}(N), but counts "
+                f"a coalition only by the worths of its connected pieces "
+                f"({letter}^g(S) = Σ {letter}(C))."
+            )
+    if unions is not None:
+        listed = "; ".join(
+            f"{name} = {_coalition(ps)} ({letter} = "
+            f"{format_amount(unions['union_values'][name], d)})"
+            for name, ps in unions["unions"].items()
+        )
+        notes.append(f"unions: {listed}.")
+        if len(unions["unions"]) == 1:
+            notes.append("One union holds every player, so Owen = Aumann–Drèze = Shapley.")
+        notes.append(
+            f"owen: the unions first share {letter}(N) as the Shapley value of the game between "
+            "unions, then each union's members share its part; aumann_dreze: each union shares "
+            f"only its own worth (together {format_amount(allocs['aumann_dreze']['total'], d)}"
+            f"{with_unit})."
+        )
+    print_notes(notes)
+    if (
+        graph is not None
+        and graph.get("players_kind") in ("segment", "size")
+        and len(players) <= PAIR_TABLE_UP_TO
+    ):  # groups of firms: show how their firms' links were aggregated
+        _print_pairs(graph)
+
+
+def _print_pairs(graph: dict[str, Any]) -> None:
+    structure = graph["source"] == "structure"
+    table = Table(title=f"Player graph ({graph['source']}): pairs of players")
+    table.add_column("pair")
+    table.add_column("structure links" if structure else "ties", justify="right")
+    if structure:
+        table.add_column("via hub")
+    else:
+        table.add_column("random mixing", justify="right")
+        table.add_column("ratio", justify="right")
+    table.add_column("linked")
+    for row in graph["pairs"]:
+        cells = [_coalition(row["players"]), f"{row['links']:,}"]
+        if structure:
+            cells.append("yes" if row["via_hub"] else "no")
+        else:
+            cells += [format_amount(row["expected"], 1), format_amount(row["ratio"], 2)]
+        cells.append("yes" if row["linked"] else "no")
+        table.add_row(*cells)
+    print_table(table)
+    if structure:
+        note = (
+            "structure links = links of the model's structure between the two players' firms; "
+            "via hub = both have a firm linked to the hub."
+        )
+    else:
+        note = (
+            "ties = ties between the two players' firms; random mixing = D_a·D_b/2m, the ties "
+            "expected if every tie joined two firms at random (D = summed degree of a player's "
+            "firms, m = all ties); ratio = ties / random mixing."
+        )
+    print_notes([note])
+
+
 def _scenario_game(
     scenario: str,
     overrides: list[str],
     model: str | None,
     players: str,
-    cost: bool,
     seed: int | None,
-    progress: bool | None,
-) -> tuple[TUGame, Any]:
-    """The coalition (or cost) game of a scenario, tabulated with progress on stderr."""
+) -> tuple[Any, Any]:
+    """The (lazily evaluated) coalition games of a scenario, checked for size."""
     from clustermarketing.analysis.coalitions import EXACT_MAX_PLAYERS, scenario_game
-    from clustermarketing.cli.main import load, progress_reporter
+    from clustermarketing.cli.main import load
 
     sc = load(scenario, overrides)
     try:
@@ -390,6 +670,13 @@ def _scenario_game(
             f"expected at most {EXACT_MAX_PLAYERS} (use --players segment or size, or fewer "
             "firms with --set firms.count=N)"
         )
+    return sg, sc
+
+
+def _tabulate(sg: Any, cost: bool, progress: bool | None) -> TUGame:
+    """The coalition (or cost) game of a scenario, tabulated with progress on stderr."""
+    from clustermarketing.cli.main import progress_reporter
+
     n = sg.n
     masks = np.arange(1 << n, dtype=np.int64)
     matrix = ((masks[:, None] >> np.arange(n)) & 1).astype(bool)
@@ -404,8 +691,147 @@ def _scenario_game(
             parts.append(fn(matrix[start : start + chunk]))
             if report is not None:
                 report(min(total, start + chunk), total)
-    game = TUGame(np.concatenate(parts), cost=cost, players=list(sg.players))
-    return game, sc
+    return TUGame(np.concatenate(parts), cost=cost, players=list(sg.players))
+
+
+def _structure_file(value: str, option: str, kinds: tuple[str, ...], what: str) -> Path:
+    """``value`` as an existing edge-list / unions file, or a one-line error naming the option."""
+    path = Path(value)
+    if not path.is_file():
+        reason = "is a directory" if path.is_dir() else "is not a file"
+        raise _fail(
+            f"{option}: {value!r} is none of {', '.join(kinds)} and {reason}; expected one of "
+            f"those or {what}"
+        )
+    if path.suffix.lower() not in STRUCTURE_SUFFIXES:
+        raise _fail(
+            f"{option}: {value}: unknown file type {path.suffix or '(none)'!r}; expected "
+            f"{', '.join(STRUCTURE_SUFFIXES)}"
+        )
+    return path
+
+
+def _read_rows(path: Path, columns: tuple[str, str]) -> list[tuple[int, str, str]]:
+    """Rows ``(row number, first, second)`` of a two-column CSV with exactly ``columns``."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [(k, line) for k, line in enumerate(fh.read().splitlines(), 1)]
+    lines = [(k, line) for k, line in lines if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        raise ValueError(f"{path}: empty; expected the header {','.join(columns)}")
+    reader = list(csv.reader([line for _, line in lines]))
+    header = tuple(c.strip() for c in reader[0])
+    if header != columns:
+        hint = " (the file must be comma-separated)" if len(header) == 1 else ""
+        raise ValueError(
+            f"{path}: header {','.join(header)!r}; expected exactly {','.join(columns)}{hint}"
+        )
+    out = []
+    for (k, _), cells in zip(lines[1:], reader[1:], strict=True):
+        row = k - lines[0][0]  # 1 = the first row below the header
+        if len(cells) != 2:
+            raise ValueError(f"{path} row {row}: {len(cells)} cells; expected 2 ({columns})")
+        a, b = (c.strip() for c in cells)
+        for col, val in zip(columns, (a, b), strict=True):
+            if not val:
+                raise ValueError(f"{path} row {row}, column {col!r}: (empty); expected a name")
+        out.append((row, a, b))
+    return out
+
+
+def _read_yaml_key(path: Path, key: str) -> Any:
+    from clustermarketing.scenario.yamlio import load_yaml
+
+    try:
+        doc = load_yaml(path.read_text(encoding="utf-8"))
+    except Exception as exc:  # YAML syntax or a duplicate key
+        raise ValueError(f"{path}: {exc}") from None
+    if not isinstance(doc, dict) or set(doc) != {key}:
+        found = sorted(map(str, doc)) if isinstance(doc, dict) else type(doc).__name__
+        raise ValueError(f"{path}: expected a mapping with the single key {key!r}, got {found}")
+    return doc[key]
+
+
+def _check_player(path: Path, where: str, name: Any, players: list[str]) -> str:
+    if str(name) not in players:
+        shown = ", ".join(players[:8]) + (", …" if len(players) > 8 else "")
+        raise ValueError(f"{path} {where}: unknown player {name!r}; expected one of {shown}")
+    return str(name)
+
+
+def read_edges_file(path: Path, players: list[str]) -> list[tuple[str, str]]:
+    """Links between players from a CSV (``source,target``) or YAML (``edges: [[a, b], …]``).
+
+    Names must be players of the game; a self-link or a link given twice (also reversed) is an
+    error naming the row.
+    """
+    pairs: list[tuple[str, Any, Any]] = []
+    if path.suffix.lower() == ".csv":
+        pairs = [(f"row {k}", a, b) for k, a, b in _read_rows(path, ("source", "target"))]
+    else:
+        raw = _read_yaml_key(path, "edges")
+        if not isinstance(raw, list):
+            raise ValueError(f"{path}: edges: expected a list of [a, b] pairs")
+        for k, item in enumerate(raw):
+            if not isinstance(item, list | tuple) or len(item) != 2:
+                raise ValueError(f"{path} edges[{k}]: {item!r}; expected a pair [a, b]")
+            pairs.append((f"edges[{k}]", item[0], item[1]))
+    seen: dict[frozenset[str], str] = {}
+    edges = []
+    for where, a, b in pairs:
+        a, b = (_check_player(path, where, x, players) for x in (a, b))
+        if a == b:
+            raise ValueError(f"{path} {where}: {a!r} linked to itself; expected two players")
+        key = frozenset((a, b))
+        if key in seen:
+            raise ValueError(
+                f"{path} {where}: the link {a}–{b} repeats {seen[key]} (links are undirected)"
+            )
+        seen[key] = where
+        edges.append((a, b))
+    return edges
+
+
+def read_unions_file(path: Path, players: list[str]) -> dict[str, list[str]]:
+    """Unions from a CSV (``player,union``) or YAML (``unions: {name: [players]}``).
+
+    Every player must be in exactly one union; unknown players, a player listed twice and a
+    player left out are errors.
+    """
+    unions: dict[str, list[str]] = {}
+    where_of: dict[str, str] = {}
+    if path.suffix.lower() == ".csv":
+        entries = [(f"row {k}", p, u) for k, p, u in _read_rows(path, ("player", "union"))]
+    else:
+        raw = _read_yaml_key(path, "unions")
+        if not isinstance(raw, dict) or not raw:
+            raise ValueError(f"{path}: unions: expected a mapping union name → list of players")
+        entries = []
+        for name, members in raw.items():
+            if not isinstance(members, list) or not members:
+                raise ValueError(
+                    f"{path} unions.{name}: {members!r}; expected a non-empty list of players"
+                )
+            entries.extend((f"unions.{name}", p, str(name)) for p in members)
+    for where, p, u in entries:
+        player = _check_player(path, where, p, players)
+        if player in where_of:
+            raise ValueError(
+                f"{path} {where}: player {player!r} is already in a union ({where_of[player]}); "
+                "expected each player in exactly one union"
+            )
+        where_of[player] = where
+        unions.setdefault(u, []).append(player)
+    missing = [p for p in players if p not in where_of]
+    if missing:
+        raise ValueError(
+            f"{path}: no union for {', '.join(missing[:8])}"
+            + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+            + "; expected every player in exactly one union"
+        )
+    order = {p: i for i, p in enumerate(players)}
+    return {u: sorted(ps, key=order.__getitem__) for u, ps in unions.items()}
 
 
 def game_command(
@@ -421,6 +847,9 @@ def game_command(
     out: Path | None = None,
     force: bool = False,
     progress: bool | None = None,
+    graph: str | None = None,
+    tie_ratio: float | None = None,
+    unions: str | None = None,
 ) -> None:
     """Solve the game in FILE (or of --scenario) and print values, allocations, core checks."""
     from clustermarketing.games.cooperative.io import read_game_file
@@ -445,6 +874,47 @@ def game_command(
                 raise _fail(f"{option} applies to --scenario only, not to a game FILE")
     elif kind is not None:
         raise _fail("--kind applies to a game FILE; with --scenario use --cost for the cost game")
+    chosen = players or "segment"
+    graph_file = union_file = None
+    if graph is not None and graph not in GRAPH_KINDS:
+        graph_file = _structure_file(
+            graph,
+            "--graph",
+            GRAPH_KINDS,
+            "an edge-list file (.csv with columns source,target, or .yaml with edges: [[a, b]])",
+        )
+    if unions is not None and unions not in UNION_KINDS:
+        union_file = _structure_file(
+            unions,
+            "--unions",
+            UNION_KINDS,
+            "a unions file (.csv with columns player,union, or .yaml with unions: {name: [...]})",
+        )
+    if file is not None:
+        if graph is not None and graph_file is None:
+            raise _fail(
+                f"--graph {graph} needs --scenario (a game FILE has no cluster); for a game FILE "
+                "give an edge-list file"
+            )
+        if unions is not None and union_file is None:
+            raise _fail(
+                f"--unions {unions} needs --scenario (a game FILE has no cluster); for a game "
+                "FILE give a unions file"
+            )
+    if tie_ratio is not None:
+        if graph not in ("ties", "strong", "weak"):
+            shown = f"--graph {graph}" if graph is not None else "no --graph"
+            raise _fail(
+                f"--tie-ratio applies to --graph ties|strong|weak (ties aggregated between "
+                f"groups of firms), not to {shown}"
+            )
+        if chosen == "firm":
+            raise _fail(
+                "--tie-ratio applies to groups of firms (--players segment or size); with "
+                "--players firm a tie between two firms is their link"
+            )
+        if not math.isfinite(tie_ratio) or tie_ratio < 0:
+            raise _fail(f"--tie-ratio: {tie_ratio}; expected a finite number ≥ 0")
     if out is not None:
         from clustermarketing.cli.main import check_out_file
 
@@ -454,6 +924,10 @@ def game_command(
         "out": str(out.absolute()) if out is not None else None,
         "force": force,
     }
+    from clustermarketing.cli.main import user_errors
+
+    player_graph: Any = None
+    union_sets: dict[str, list[str]] | None = None
     if file is not None:
         try:
             gf = read_game_file(file, kind)
@@ -470,10 +944,30 @@ def game_command(
             )
         options.update(kind=kind)
         prov_args: dict[str, Any] = {"source": str(file), "inputs": {"game file": file}}
+        labels = [str(p) for p in game.players]
     else:
         assert scenario is not None
-        chosen = players or "segment"
-        game, sc = _scenario_game(scenario, set_ or [], model, chosen, cost, seed, progress)
+        sg, sc = _scenario_game(scenario, set_ or [], model, chosen, seed)
+        labels = list(sg.players)
+        if graph is not None and graph_file is None:
+            player_graph = sg.player_graph(graph, tie_ratio)
+        if unions is not None and union_file is None:
+            try:
+                union_sets = sg.unions(unions)
+            except ValueError as exc:
+                raise _fail(f"--{exc}") from None
+    if graph_file is not None:
+        from clustermarketing.analysis.coalitions import PlayerGraph
+
+        with user_errors():
+            player_graph = PlayerGraph.from_edges(
+                labels, read_edges_file(graph_file, labels), str(graph_file)
+            )
+    if union_file is not None:
+        with user_errors():
+            union_sets = read_unions_file(union_file, labels)
+    if scenario is not None:
+        game = _tabulate(sg, cost, progress)
         unit = SCENARIO_UNIT
         options.update(
             model=sc.model_config_for(model).preset, players=chosen, cost=cost, seed=seed
@@ -487,8 +981,23 @@ def game_command(
             "seed": seed if seed is not None else sc.seed,
             "inputs": scenario_inputs(scenario, sc),
         }
-    result = analyse_game(game, unit)
-    from clustermarketing.cli.main import user_errors
+    options.update(
+        graph=str(graph_file.absolute()) if graph_file is not None else graph,
+        tie_ratio=player_graph.min_ratio if player_graph is not None else None,
+        unions=str(union_file.absolute()) if union_file is not None else unions,
+    )
+    prov_args["inputs"] = {
+        **prov_args["inputs"],
+        "graph file": graph_file,
+        "unions file": union_file,
+    }
+    result = analyse_game(
+        game,
+        unit,
+        graph=player_graph,
+        unions=union_sets,
+        unions_source=str(union_file) if union_file is not None else unions,
+    )
     from clustermarketing.io import provenance, summary_json
 
     with user_errors():
@@ -551,6 +1060,31 @@ def register(app: typer.Typer) -> None:
             int | None,
             typer.Option(help="Seed of the scenario's cluster (default: the scenario's).", min=0),
         ] = None,
+        graph: Annotated[
+            str | None,
+            typer.Option(
+                metavar="GRAPH",
+                help="Communication graph for the Myerson value: structure, ties, strong, weak "
+                "(with --scenario) or an edge-list file (.csv source,target / .yaml).",
+            ),
+        ] = None,
+        tie_ratio: Annotated[
+            float | None,
+            typer.Option(
+                "--tie-ratio",
+                metavar="R",
+                help="With --graph ties|strong|weak and group players: link two groups when "
+                "their ties number ≥ R × what random mixing gives (default 0.5).",
+            ),
+        ] = None,
+        unions: Annotated[
+            str | None,
+            typer.Option(
+                metavar="UNIONS",
+                help="A priori unions for the Owen and Aumann–Drèze values: segment, size, "
+                "leaders (with --scenario) or a file (.csv player,union / .yaml).",
+            ),
+        ] = None,
         format: Annotated[str, typer.Option(help="Output: table or json.")] = "table",
         out: Annotated[
             Path | None, typer.Option(help="Also write the JSON result to this file.")
@@ -564,8 +1098,9 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
     ) -> None:
-        """Coalition values, allocations (equal, proportional, Shapley, Banzhaf, nucleolus),
-        core membership, the largest blocking excess, and a reading of the result."""
+        """Coalition values, allocations (equal, proportional, Shapley, Banzhaf, nucleolus, τ),
+        core membership, the largest blocking excess, and a reading of the result; with --graph
+        the Myerson value, with --unions the Owen and Aumann–Drèze values."""
         game_command(
             file,
             scenario,
@@ -579,4 +1114,7 @@ def register(app: typer.Typer) -> None:
             out=out,
             force=force,
             progress=progress,
+            graph=graph,
+            tie_ratio=tie_ratio,
+            unions=unions,
         )

@@ -366,10 +366,34 @@ def examples() -> None:
 
 
 @app.command()
-def models() -> None:
+def models(
+    table1: Annotated[
+        bool,
+        typer.Option(
+            "--table",
+            help="Seed 000's Table 1: what each operating mechanism does in each traditional "
+            "model (from the presets' metadata).",
+        ),
+    ] = False,
+) -> None:
     """List the marketing-model presets."""
     from clustermarketing.models import PRESETS
 
+    if table1:
+        mechanisms = ("function-interest", "regulation", "contract")
+        table = Table(
+            title="Operating mechanisms of the traditional cluster marketing models "
+            "(seed 000, Table 1)",
+            show_lines=True,
+        )
+        table.add_column("model", style="bold")
+        for m in mechanisms:
+            table.add_column(m)
+        for p in PRESETS.values():
+            if p.family == "traditional":
+                table.add_row(p.name, *(p.mechanisms.get(m, "-") for m in mechanisms))
+        print_table(table)
+        return
     table = Table(title="Marketing models (presets)")
     for col in ("name", "title", "family", "seed", "status", "summary"):
         table.add_column(col)

@@ -30,6 +30,7 @@ class Access:
     avail: np.ndarray  # (n, M) bool: own access or the cooperative's, active firms only
     entry_paid: np.ndarray  # (n,) entry costs paid by firms alone
     coop_entry: float  # entry costs paid by the cooperative
+    via: np.ndarray  # (n, M) bool: pairs reached only through a mechanism's route
     own_maintenance: np.ndarray  # (n,) cost of keeping own access this period
     coop_maintenance: float  # cost of keeping the cooperative's markets this period
     lapsed: int  # own (firm, market) accesses that lapsed this period
@@ -93,11 +94,24 @@ def update_access(p: Period, *, hooks: Mechanisms) -> Access:
         view = replace(p, state=replace(state, access=access))
         access |= hooks.call("open_markets", view)
     avail = (access | (eff[:, None] & coop_access[None, :])) & state.active[:, None]
+    via = np.zeros_like(avail)
+    if hooks.has("extra_access"):  # intermediaries, a platform, partners' channels
+        routes = hooks.call("extra_access", p) & eff[:, None] & state.active[:, None]
+        via = routes & ~avail
+        avail = avail | routes
     own_maint = (access & state.active[:, None]) @ maint
     users = (eff[:, None] & ~access & coop_access[None, :] & state.active[:, None]).sum(axis=0)
     coop_maint = float(
         np.sum(np.where(users > 0, maint * np.power(np.maximum(users, 1), theta), 0.0))
     )
     return Access(
-        access, coop_access, avail, entry_paid, coop_entry, own_maint, coop_maint, int(lapse.sum())
+        access,
+        coop_access,
+        avail,
+        entry_paid,
+        coop_entry,
+        via,
+        own_maint,
+        coop_maint,
+        int(lapse.sum()),
     )

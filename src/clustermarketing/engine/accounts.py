@@ -16,7 +16,7 @@ excluded with probability ``regulation.exclusion``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,7 +24,12 @@ from clustermarketing.engine.access import Access
 from clustermarketing.engine.functions import coalition_cost_fn
 from clustermarketing.engine.market import Market
 from clustermarketing.engine.mechanisms import Mechanisms, Period
-from clustermarketing.games.cooperative.allocation import AllocationProblem, allocate
+from clustermarketing.engine.state import World
+from clustermarketing.games.cooperative.allocation import (
+    AllocationProblem,
+    allocate,
+    shapley_with_error,
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,8 @@ class Accounts:
     subsidy: float
     to_allocate: float
     rebate: float  # surplus returned to the contributors this period (CU)
+    transfers: dict[str, np.ndarray] = field(default_factory=dict)  # mechanisms' money flows
+    allocation_se: float = 0.0  # mean standard error of a sampled Shapley charge (CU)
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,19 @@ def operating_costs(p: Period, *, mkt: Market) -> OperatingCosts:
         contracting=np.where(eff, model.contract.contracting_cost * (1.0 - state.trust), 0.0),
         commission=np.where(eff, mkt.commission * revenue, 0.0),
     )
+
+
+def _payer_edges(w: World, payers: np.ndarray) -> np.ndarray:
+    """The ties among the payers as (k, 2) pairs of payer indices: the Myerson rule's graph."""
+    sub = w.ties[payers][:, payers].tocoo()
+    keep = sub.row < sub.col
+    return np.column_stack([sub.row[keep], sub.col[keep]]).astype(np.int64)
+
+
+def _payer_unions(w: World, payers: np.ndarray, by: str) -> list[np.ndarray]:
+    """The payers grouped by product segment or size class (leaders / SMEs): the Owen unions."""
+    key = w.segment[payers] if by == "segment" else w.leader[payers].astype(np.int64)
+    return [np.flatnonzero(key == k) for k in np.unique(key)]
 
 
 def coordination_cost(p: Period) -> float:
@@ -131,6 +151,8 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
     fee_income = float(fees.sum())
     to_allocate = max(0.0, pooled_total - subsidy - fine_income - fee_income)
     share = np.zeros(n)
+    rule = model.function_interest.rule
+    allocation_se = 0.0
     if to_allocate > 0 and payers.size:
         x_pay = plan.output[payers][:, None] * plan.intensity[None, :]
         problem = AllocationProblem(
@@ -144,8 +166,28 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
             dues_fixed_share=model.function_interest.dues_fixed_share,
             samples=model.function_interest.shapley_samples,
             seed=d.integer_seed("allocation"),
+            edges=_payer_edges(w, payers) if rule == "myerson" else None,
+            unions=_payer_unions(w, payers, model.function_interest.unions)
+            if rule == "owen"
+            else None,
         )
-        share[payers] = allocate(model.function_interest.rule, problem)
+        if rule == "shapley":
+            charges, se = shapley_with_error(problem)
+            charges = charges + (to_allocate - charges.sum()) / charges.size
+            allocation_se = float(se.mean())
+        else:
+            charges = allocate(rule, problem)
+        share[payers] = charges
+        if rule == "myerson" and charges.sum() > to_allocate:
+            # connected groups share their own cost, isolated members pay their stand-alone
+            # cost; what the joint operation saves beyond that goes back to the connected members
+            linked = np.zeros(payers.size, dtype=bool)
+            edges = problem.edges if problem.edges is not None else np.zeros((0, 2), int)
+            linked[edges.ravel()] = True
+            excess = charges.sum() - to_allocate
+            if linked.any():
+                base = charges * linked
+                share[payers] -= excess * base / base.sum() if base.sum() > 0 else 0.0
     # a surplus (fees and fines above the cost) is returned to the contributors pro rata to the
     # fees they paid (equally if they paid none): the budget balances every period, nothing is
     # hoarded
@@ -170,6 +212,9 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
         - commission
         - fines
     )
+    transfers = hooks.call("transfers", p, {}, mkt=mkt)
+    for line in transfers.values():  # licence fees, channel rent, subcontracting, commissions
+        profit = profit + line
     return Accounts(
         production=production,
         overhead=overhead,
@@ -188,6 +233,8 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
         subsidy=subsidy,
         to_allocate=to_allocate,
         rebate=float(rebate.sum()),
+        transfers=transfers,
+        allocation_se=allocation_se,
     )
 
 

@@ -268,6 +268,7 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
         net_benefit=np.zeros(n),
         join_value=np.zeros(n),
         barred_until=np.zeros(n, dtype=np.int64),
+        joined_at=np.full(n, -1, dtype=np.int64),
         payoff=np.zeros(n),
         market_size=np.array([x.size for x in mk], dtype=float),
         regional_brand=0.0,

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from clustermarketing.engine.build import institution_fields
 from clustermarketing.engine.functions import function_arrays
 from clustermarketing.engine.mechanisms import Mechanisms
-from clustermarketing.engine.state import World
+from clustermarketing.engine.state import State, World
 from clustermarketing.engine.streams import Draws, Streams
 from clustermarketing.models.config import ModelConfig
 from clustermarketing.scenario.schema import Scenario
@@ -47,8 +47,9 @@ class Context:
         w = np.array([s.share for s in self.sc.firms.segments], dtype=float)
         self.seg_weight = w / w.sum()
 
-    def switch_model(self, model: ModelConfig, start: int) -> None:
-        """Run ``model`` from period ``start`` on (after a burn-in under another model)."""
+    def switch_model(self, model: ModelConfig, start: int, state: State | None = None) -> None:
+        """Run ``model`` from period ``start`` on (after a burn-in under another model); its
+        mechanisms' own state is installed into ``state``."""
         self.model = model
         self.mechanisms = Mechanisms(model, self.sc)
         self.world = dataclasses.replace(self.world, **institution_fields(self.sc, model))
@@ -58,6 +59,8 @@ class Context:
         self.removed = None
         if self.profit_log is not None:
             self.profit_log = []
+        if state is not None:
+            self.mechanisms.init_state(self.world, state)
 
 
 def make_streams(seed: int | np.random.SeedSequence) -> Streams:

@@ -59,18 +59,21 @@ def update_membership(
     quality_ok: np.ndarray,
     published: bool,
     u: np.ndarray,
+    term: int = 0,
 ) -> Membership:
     """Leavers and joiners this period, from last period's value of membership.
 
     A member leaves after ``leave_after`` periods in a row in which it would have earned more
     outside (:mod:`.deviation`). A non-member that knows what membership brings — it has a member
     among its ties, or the structure's centre publishes the cooperative's results — joins with
-    probability ``join_rate · max(0, tanh(g_i · V_i / decision_scale))`` where ``V_i`` is the
+    probability ``join_rate · max(0, tanh(g_i · V_i / max(decision_scale · R_i, 1)))`` where ``V_i`` is the
     profit it would have gained by being a member and ``g_i`` its manager's growth propensity
     (seed 001: growth-seeking managers cooperate more readily, stability-seeking ones hesitate).
     """
     cfg = sc.membership
-    leave = state.member & (state.neg_benefit >= cfg.leave_after)
+    # a member under a committed term (contract) may not leave before it ends
+    free_to_leave = state.t - state.joined_at >= term
+    leave = state.member & (state.neg_benefit >= cfg.leave_after) & free_to_leave
     member = state.member & ~leave
     contributes = state.contributes & member
     neg_benefit = np.where(leave, 0, state.neg_benefit)
@@ -79,7 +82,12 @@ def update_membership(
     if published and member.any():
         informed = np.ones_like(informed)
     p = cfg.join_rate * np.maximum(
-        0.0, np.tanh(world.growth * state.join_value / cfg.decision_scale)
+        0.0,
+        np.tanh(
+            world.growth
+            * state.join_value
+            / np.maximum(cfg.decision_scale * np.abs(state.revenue), 1.0)
+        ),
     )
     join = state.active & ~member & quality_ok & informed & (u < p)
     # a new member starts with its committed contribution

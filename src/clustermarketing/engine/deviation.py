@@ -9,10 +9,18 @@ contributions unchanged):
   at its production cost without cooperative sourcing, pays no dues, share, transaction or
   contracting cost, commission or fine;
 * a **non-member's inside option**: it drops the functions the cooperative runs, gets the club's
-  promotion and the cooperative's brand utility, reaches the cooperative's markets, gets a share
-  of the pooled channel, sources through its strong ties to members, and pays dues, an allocated
+  promotion and the cooperative's brand utility, reaches the cooperative's markets and the
+  mechanisms' routes (at their per-unit cost, its route orders rationed at the share the route
+  limits let through in that market this period), gets a share of the pooled channel, the
+  channel a mechanism gives members (allies' spare channels) and the channel capacity
+  mechanisms would rent it (hook ``joiner_channel``, with the rent), sources through its strong
+  ties to members, and pays dues, an allocated
   share (the function–interest rule's share of this period's cost for one more contributor),
-  transaction and contracting costs and commission.
+  transaction and contracting costs and commission; mechanisms' per-unit charges on members
+  (hook ``member_unit_cost``: a licence fee) are part of its marginal cost, and the money the
+  mechanisms would move to or from it as a member (hook ``member_transfers``: a supplier's margin)
+  is added to its profit. A leaver's outside profit has no mechanism transfers (they are
+  membership-conditional).
 
 In each of its markets the deviating firm sets its best-response price to the others' prices
 (``p = c + 1/(b(1 − s(p)))`` with the others' inclusive value fixed, solved by the same ζ-markup
@@ -28,11 +36,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clustermarketing.engine import kernels
 from clustermarketing.engine.access import Access
 from clustermarketing.engine.accounts import Accounts
 from clustermarketing.engine.functions import FunctionPlan
 from clustermarketing.engine.market import Market, pair_base, pair_extra_cost
-from clustermarketing.engine.mechanisms import Period
+from clustermarketing.engine.mechanisms import Mechanisms, Period
 
 __all__ = ["MembershipValues", "best_response_prices", "membership_values"]
 
@@ -65,6 +74,15 @@ def best_response_prices(
     >>> bool(np.isclose(p[0], 1.0 + 1.0 / (1.0 - s[0])))
     True
     """
+    if kernels.compiled():
+        return kernels.best_response_kernel(
+            np.ascontiguousarray(delta, dtype=np.float64),
+            np.ascontiguousarray(cost, dtype=np.float64),
+            np.ascontiguousarray(b, dtype=np.float64),
+            np.ascontiguousarray(others, dtype=np.float64),
+            float(tol),
+            int(max_iter),
+        )
     p = cost + 1.0 / b
     s = np.zeros_like(p)
     for _ in range(max_iter):
@@ -145,7 +163,14 @@ def _joiner_share(
     return prop
 
 
-def membership_values(p: Period, *, mkt: Market, acc: Access, books: Accounts) -> MembershipValues:
+def membership_values(
+    p: Period,
+    *,
+    mkt: Market,
+    acc: Access,
+    books: Accounts,
+    hooks: Mechanisms | None = None,
+) -> MembershipValues:
     """Inside-minus-outside profit of every active firm, by a unilateral deviation."""
     w, state, sc, model, plan, eff = p.world, p.state, p.sc, p.model, p.plan, p.eff
     n, m = w.n, w.n_markets
@@ -188,26 +213,59 @@ def membership_values(p: Period, *, mkt: Market, acc: Access, books: Accounts) -
     joiners = state.active & ~eff
     if joiners.any():
         reach = (acc.own | acc.coop[None, :]) & joiners[:, None]
+        routes = np.zeros_like(reach)
+        if hooks is not None and hooks.has("extra_access"):
+            routes = hooks.call("extra_access", p) & joiners[:, None] & ~reach
+            reach = reach | routes
         flat = np.flatnonzero(reach.ravel())
         fi, fm = flat // m, flat % m
         persuasive = (terms.goodwill + terms.member_brand)[fi] * w.brand_sens[fm] + (
             terms.promo_member + terms.club
         )[fi]
         delta = pair_base(p, fi, fm) + persuasive
+        route_cost = np.zeros(flat.size)
+        if hooks is not None:
+            if hooks.has("pair_utility"):
+                delta = delta + hooks.call("pair_utility", p).ravel()[flat]
+            if routes.any() and hooks.has("route_cost"):
+                route_cost = np.where(
+                    routes.ravel()[flat], hooks.call("route_cost", p).ravel()[flat], 0.0
+                )
         fee = model.contract.per_unit_fee
         transaction = sc.trust.transaction_cost * (1.0 - state.trust)
         unit_cost = w.base_cost * terms.cost_factor
         r = min(model.contract.commission_rate, 0.99)
-        marginal = (unit_cost[fi] + fee + transaction[fi] + pair_extra_cost(p, fi, fm)) / (1 - r)
+        marginal = (
+            unit_cost[fi]
+            + fee
+            + transaction[fi]
+            + terms.unit_charge[fi]
+            + pair_extra_cost(p, fi, fm)
+            + route_cost
+        ) / (1 - r)
         others = _others(mkt, p, fi, fm, cur_eu[flat])
         price, share = best_response_prices(delta, marginal, w.b[fm], others)
         channel = own_channel + _joiner_channel(p, mkt, own_channel)
+        if hooks is not None and hooks.has("member_channel_extra"):  # e.g. allies' channels
+            channel = channel + hooks.call("member_channel_extra", p)
+        moved = np.zeros(n)
+        if hooks is not None and hooks.has("joiner_channel"):  # e.g. capacity rented from partners
+            added, moved = hooks.call("joiner_channel", p)
+            channel = channel + added
         sales = _sell(p, fi, fm, price, share, channel, n)
+        if routes.any():  # orders through a route are rationed as the members' were there
+            sales = sales * np.where(routes.ravel()[flat], _route_factor(mkt, m)[fm], 1.0)
         units = np.bincount(fi, weights=sales, minlength=n)
         revenue = np.bincount(fi, weights=price * sales, minlength=n)
         variable = np.bincount(fi, weights=marginal * (1 - r) * sales, minlength=n)
         contracting = model.contract.contracting_cost * (1.0 - state.trust)
         share_cost = _joiner_share(p, books, mkt, units, revenue)
+        # money the mechanisms would move to or from it as a member (e.g. a supplier's margin)
+        transfers = (
+            hooks.call("member_transfers", p, np.zeros(n), mkt=mkt)
+            if hooks is not None
+            else np.zeros(n)
+        )
         profit_in = np.where(
             joiners,
             (1 - r) * revenue
@@ -217,11 +275,30 @@ def membership_values(p: Period, *, mkt: Market, acc: Access, books: Accounts) -
             - acc.entry_paid
             - acc.own_maintenance
             - share_cost
-            - contracting,
+            - contracting
+            + moved
+            + transfers,
             0.0,
         )
         value_join = np.where(joiners, profit_in - books.profit, 0.0)
     return MembershipValues(value_member, value_join, profit_out, profit_in)
+
+
+def _route_factor(mkt: Market, m: int) -> np.ndarray:
+    """(M,) share of the orders through mechanisms' routes that their limits let through in
+    each market this period (1 where nothing went through a route)."""
+    v = mkt.via
+    rf = mkt.route_factor[v]
+    sold = np.bincount(mkt.market[v], weights=mkt.sales[v], minlength=m)
+    asked = np.bincount(
+        mkt.market[v],
+        weights=np.divide(mkt.sales[v], rf, out=np.zeros_like(rf), where=rf > 0),
+        minlength=m,
+    )
+    unserved = np.bincount(mkt.market[v], weights=(rf <= 0).astype(float), minlength=m)
+    return np.where(
+        asked > 0, sold / np.where(asked > 0, asked, 1.0), np.where(unserved > 0, 0.0, 1.0)
+    )
 
 
 def _joiner_channel(p: Period, mkt: Market, own_channel: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clustermarketing.engine import kernels
 from clustermarketing.models.config import FUNCTION_NAMES
 from clustermarketing.scenario.functions import FunctionsConfig
 
@@ -98,6 +99,21 @@ def plan_functions(
         pooled[F_INDEX[f]] = True
     fixed, var, intensity = arrays["fixed"], arrays["var"], arrays["intensity"]
     budget = affordability * revenue
+    if kernels.compiled():
+        alone, outside, own_cost, outside_cost = kernels.plan_kernel(
+            np.argsort(fixed, kind="stable").astype(np.int64),
+            np.ascontiguousarray(fixed, dtype=np.float64),
+            np.ascontiguousarray(var * intensity, dtype=np.float64),
+            np.ascontiguousarray(pooled),
+            np.ascontiguousarray(output, dtype=np.float64),
+            np.ascontiguousarray(budget, dtype=np.float64),
+            np.ascontiguousarray(active, dtype=np.bool_),
+            np.ascontiguousarray(effective_member, dtype=np.bool_),
+        )
+        return _finish_plan(
+            arrays, pooled, output, intensity, alone, outside, own_cost, outside_cost,
+            contributor, effective_member, throughput,
+        )  # fmt: skip
     spent = np.zeros(n)  # cumulative cost of the functions considered so far (greedy prefix)
     own_cost = np.zeros(n)
     outside_cost = np.zeros(n)
@@ -113,6 +129,28 @@ def plan_functions(
         runs = runs_outside & ~(pooled[j] & effective_member)
         alone[j] = runs
         own_cost += np.where(runs, cost_j, 0.0)
+    return _finish_plan(
+        arrays, pooled, output, intensity, alone, outside, own_cost, outside_cost,
+        contributor, effective_member, throughput,
+    )  # fmt: skip
+
+
+def _finish_plan(
+    arrays: dict[str, np.ndarray],
+    pooled: np.ndarray,
+    output: np.ndarray,
+    intensity: np.ndarray,
+    alone: np.ndarray,
+    outside: np.ndarray,
+    own_cost: np.ndarray,
+    outside_cost: np.ndarray,
+    contributor: np.ndarray,
+    effective_member: np.ndarray,
+    throughput: float,
+) -> FunctionPlan:
+    """The pooled side of the plan and the :class:`FunctionPlan` (shared by both backends)."""
+    fixed, var = arrays["fixed"], arrays["var"]
+    n = output.size
     saved = outside_cost - own_cost
     payers = contributor & effective_member
     paying_output = float(output[payers].sum()) if n else 0.0

@@ -45,6 +45,8 @@ MAY_BE_UNDEFINED: frozenset[str] = frozenset(
         "awareness",
         "product_diversity",
         "free_riding_gain",
+        "mean_quality",
+        "corporate_goodwill",
         "detection_probability",
     }
 )

@@ -14,12 +14,21 @@ import dataclasses
 
 import numpy as np
 
-from clustermarketing.engine.state import FIRM, FIRM_HUB, SLOTS, State, World, fields_on
+from clustermarketing.engine.state import (
+    FIRM,
+    FIRM_DICT,
+    FIRM_HUB,
+    SLOTS,
+    State,
+    World,
+    fields_on,
+)
 
 WORLD_FIRM_FIELDS = fields_on(World, FIRM)
 WORLD_SLOT_FIELDS = fields_on(World, SLOTS)
 STATE_FIRM_FIELDS = fields_on(State, FIRM)
 STATE_HUB_FIELDS = fields_on(State, FIRM_HUB)
+STATE_DICT_FIELDS = fields_on(State, FIRM_DICT)
 
 
 def live_length(state: State, block: int) -> int:
@@ -49,6 +58,8 @@ def view_state(state: State, length: int) -> State:
     for f in STATE_HUB_FIELDS:
         full = getattr(state, f)
         sub[f] = np.concatenate([full[:length], full[n:]], axis=0)
+    for f in STATE_DICT_FIELDS:
+        sub[f] = {k: v[:length] for k, v in getattr(state, f).items()}
     return dataclasses.replace(state, **sub)
 
 
@@ -66,7 +77,15 @@ def commit_state(state: State, view: State, length: int) -> None:
         full, part = getattr(state, f), getattr(view, f)
         full[:length] = part[:length]
         full[n:] = part[length:]
-    sliced = {*STATE_FIRM_FIELDS, *STATE_HUB_FIELDS}
+    for f in STATE_DICT_FIELDS:
+        full_dict, part_dict = getattr(state, f), getattr(view, f)
+        for key, part in part_dict.items():
+            if key not in full_dict:  # a mechanism created it this period: full-size, zero-padded
+                full_dict[key] = np.zeros((n, *part.shape[1:]), dtype=part.dtype)
+            full = full_dict[key]
+            if part is not full[:length] and not np.may_share_memory(part, full):
+                full[:length] = part
+    sliced = {*STATE_FIRM_FIELDS, *STATE_HUB_FIELDS, *STATE_DICT_FIELDS}
     for f in dataclasses.fields(State):
         if f.name not in sliced:
             setattr(state, f.name, getattr(view, f.name))

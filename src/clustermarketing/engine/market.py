@@ -35,12 +35,13 @@ class FirmTerms:
     else; the membership counterfactual (:mod:`.deviation`) swaps them for one firm at a time.
     """
 
-    goodwill: np.ndarray  # (n,) g_c ln(1 + G): the firm's own brand utility
+    goodwill: np.ndarray  # (n,) g_c ln(1 + G) + own stocks of mechanisms: own brand utility
     member_brand: np.ndarray  # (n,) brand utility a member gets from the cooperative (hooks)
     promo_member: np.ndarray  # (n,) own promotion of the functions it would still run as member
     promo_outside: np.ndarray  # (n,) own promotion of the functions it would run alone outside
     club: float  # pooled promotion utility of every effective member (club good, congested)
     cost_factor: np.ndarray  # (n,) unit-cost factor of a member (cooperative sourcing; hooks)
+    unit_charge: np.ndarray  # (n,) per-unit charge of a member (e.g. a licence fee; hooks)
 
 
 def firm_terms(p: Period, *, hooks: Mechanisms) -> FirmTerms:
@@ -66,12 +67,15 @@ def firm_terms(p: Period, *, hooks: Mechanisms) -> FirmTerms:
                 * np.log1p(plan.X_eff[j] / scale / np.sqrt(k_members))
             )
     return FirmTerms(
-        goodwill=sc.demand.goodwill_weight * np.log1p(state.goodwill),
+        # corporate goodwill, plus any own brand stock a mechanism keeps (e.g. a product brand)
+        goodwill=sc.demand.goodwill_weight * np.log1p(state.goodwill)
+        + hooks.call("own_brand_utility", p, 0.0),
         member_brand=hooks.call("brand_utility", p, np.zeros(n)),
         promo_member=promo_member,
         promo_outside=promo_outside,
         club=float(club),
         cost_factor=hooks.call("unit_cost_factor", p, np.ones(n)),
+        unit_charge=hooks.call("member_unit_cost", p, np.zeros(n)),
     )
 
 
@@ -105,6 +109,7 @@ class Market:
     share: np.ndarray  # (P,) logit share in its (market, segment)
     sales: np.ndarray  # (P,) units sold
     margin: np.ndarray  # (P,) (price − marginal cost) × units
+    via: np.ndarray  # (P,) bool: sold through a mechanism's route only
     persuasive: np.ndarray  # (P,) brand and promotion utility in δ
     only_coop: np.ndarray  # (P,) bool reached only through the cooperative
     inclusive: np.ndarray  # (M, S) Σ e^{u} per (market, segment)
@@ -121,6 +126,7 @@ class Market:
     cheat_potential: np.ndarray  # (n,) what cutting corners would save any member (CU)
     terms: FirmTerms
     channel_share: np.ndarray  # (n,) pooled channel capacity each firm used this period
+    route_factor: np.ndarray  # (P,) rationing the route limits applied (1 where none did)
 
     def margins(self, previous: np.ndarray) -> np.ndarray:
         """The (n, M) margin matrix: this period's where sold, ``previous`` elsewhere."""
@@ -135,13 +141,23 @@ class Market:
         return out
 
 
-def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: str) -> Market:
+def clear_market(
+    p: Period,
+    *,
+    avail: np.ndarray,
+    hooks: Mechanisms,
+    pricing: str,
+    via: np.ndarray | None = None,
+) -> Market:
     """Solve the pricing game and sell within capacity and channels.
 
     Reads the state (quality, goodwill, trust, prices as warm start, signals, channels, market
     sizes); mechanisms add their member terms through the hooks ``unit_cost_factor``,
     ``brand_utility``, ``promotion_multiplier`` and ``pooled_channel``. Returns the outcome; the
-    new prices are in ``Market.price`` (packed), written back by the sequencer.
+    new prices are in ``Market.price`` (packed), written back by the sequencer. ``via`` (n, M)
+    marks pairs reached only through a mechanism's route (hooks ``route_cost``, ``route_limit``);
+    ``pair_utility``, ``capacity_extra`` and ``channel_extra`` add the mechanisms' demand,
+    production and channel terms.
     """
     state, w, sc, model, eff = p.state, p.world, p.sc, p.model, p.eff
     n, m_count, n_seg = w.n, w.n_markets, w.n_segments
@@ -158,14 +174,20 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
     fee = np.where(p.contrib, model.contract.per_unit_fee, 0.0)
     transaction = sc.trust.transaction_cost * (1.0 - state.trust)
     commission = model.contract.commission_rate
-    firm_cost = unit_cost + np.where(eff, fee + transaction, 0.0)
+    # mechanisms' per-unit charges on members (a licence fee) are marginal costs too
+    firm_cost = unit_cost + np.where(eff, fee + transaction + terms.unit_charge, 0.0)
     scale = np.where(eff, 1.0 / (1.0 - min(commission, 0.99)), 1.0)
     extra = pair_extra_cost(p, fi, fm)
+    via_pair = via.ravel()[flat] if via is not None else np.zeros(flat.size, dtype=bool)
+    if via_pair.any() and hooks.has("route_cost"):
+        extra = extra + np.where(via_pair, hooks.call("route_cost", p).ravel()[flat], 0.0)
     cost = (firm_cost[fi] + extra) * scale[fi]
     brand = terms.goodwill + np.where(eff, terms.member_brand, 0.0)
     promo = np.where(eff, terms.promo_member + terms.club, terms.promo_outside)
     persuasive = brand[fi] * w.brand_sens[fm] + promo[fi]
     delta = pair_base(p, fi, fm) + persuasive
+    if hooks.has("pair_utility"):  # e.g. complementary bundles with partners (real, not persuasive)
+        delta = delta + np.where(eff[fi], hooks.call("pair_utility", p).ravel()[flat], 0.0)
     group = fm * n_seg + w.segment[fi]
     exp_u0 = np.exp(w.u0)[np.arange(m_count * n_seg) // n_seg]
     sol = solve_packed(
@@ -191,9 +213,17 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
         elif eff.any():  # a common channel split by capacity
             want = np.where(eff, w.capacity, 0.0)
             shared = want / want.sum() * state.coop_channel
-    limit = np.minimum(w.capacity, own_channel + shared)
+    capacity = w.capacity + hooks.call("capacity_extra", p, 0.0)
+    channel = own_channel + shared + hooks.call("channel_extra", p, 0.0)
+    if hooks.has("member_channel_extra"):  # e.g. allies' spare channels
+        channel = channel + np.where(eff, hooks.call("member_channel_extra", p), 0.0)
+    limit = np.minimum(capacity, channel)
     factor = np.minimum(1.0, np.divide(limit, total, out=np.ones(n), where=total > limit))
     sales = demand * factor[fi]
+    route_factor = np.ones(flat.size)
+    if via_pair.any() and hooks.has("route_limit"):
+        route_factor = hooks.call("route_limit", p, fi=fi, fm=fm, via=via_pair, demand=sales)
+        sales = sales * route_factor
     margin = (sol.price - cost) * sales
     fixed = np.bincount(
         group, weights=np.exp(delta - persuasive - w.b[fm] * sol.price), minlength=exp_u0.size
@@ -206,6 +236,7 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
         share=sol.share,
         sales=sales,
         margin=margin,
+        via=via_pair,
         persuasive=persuasive,
         only_coop=~state.access.ravel()[flat],
         inclusive=sol.inclusive.reshape(m_count, n_seg),
@@ -225,4 +256,5 @@ def clear_market(p: Period, *, avail: np.ndarray, hooks: Mechanisms, pricing: st
         * np.bincount(fi, weights=sales, minlength=n),
         terms=terms,
         channel_share=shared,
+        route_factor=route_factor,
     )

@@ -31,6 +31,23 @@ MEAN_METRICS: tuple[str, ...] = (
     "trust",
     "product_diversity",
 )
+#: outcomes of the mechanisms of the high-tech and see-the-customer models; 0 where a model has
+#: no such mechanism (means over periods, like MEAN_METRICS)
+MECHANISM_METRICS: dict[str, str] = {
+    "mean_quality": "mean product quality of active firms (index)",
+    "corporate_goodwill": "mean corporate goodwill stock of active firms",
+    "product_brand": "mean product-brand stock of active firms (cluster brand tiers)",
+    "intermediated_sales": "units sold through marketing intermediaries",
+    "commission_paid": "commissions paid to intermediaries (CU)",
+    "intermediaries": "intermediaries in business",
+    "platform_sales": "units sold through the online platform",
+    "channel_rented": "channel capacity rented between members (units)",
+    "licence_units": "units sold under a licensed leader's brand",
+    "subcontract_units": "units leaders sourced from SME suppliers",
+    "innovations": "pooled R&D innovations this period",
+    "bundle_sales": "units sold in markets where a complementary ally sells too",
+}
+MEAN_METRICS = (*MEAN_METRICS, *MECHANISM_METRICS)
 SUM_METRICS: tuple[str, ...] = ("entries", "exits")
 FINAL_METRICS: tuple[str, ...] = ("firms",)
 METRICS: tuple[str, ...] = (

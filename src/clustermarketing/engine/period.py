@@ -10,14 +10,16 @@ changes; only this module writes the state):
 4. signals — arrival, detection, cascade, adaptation (:mod:`.signals`)
 5. access — own, pooled and mechanism openings (:mod:`.access`); hook ``open_markets``
 6. market — pricing inputs, Nash prices, demand within capacity and channels (:mod:`.market`);
-   hooks ``unit_cost_factor``, ``quality_shortfall``, ``brand_utility``,
-   ``promotion_multiplier``, ``pooled_channel``
+   hooks ``unit_cost_factor``, ``quality_shortfall``, ``brand_utility``, ``own_brand_utility``,
+   ``member_unit_cost``, ``promotion_multiplier``, ``pooled_channel``, ``member_channel_extra``
 7. accounts — costs, the cooperative's budget, allocation, sanctions (:mod:`.accounts`); hook
    ``pooled_cost``
-8. membership value and imitation payoff (:mod:`.accounts`)
-9. stocks and trust (:mod:`.stocks`, :mod:`.cooperation`); hook ``regional_brand``
-10. record (:mod:`.record`), market sizes, exit and entry (:mod:`.demography`); hook
-    ``entry_pull``
+8. membership value and imitation payoff (:mod:`.accounts`, :mod:`.deviation`); hook
+   ``member_transfers``
+9. stocks and trust (:mod:`.stocks`, :mod:`.cooperation`); hooks ``regional_brand``,
+   ``brand_dilution``, ``pooled_development``
+10. record (:mod:`.record`), market sizes, exit and entry (:mod:`.demography`); hooks
+    ``entry_pull``, ``production_shift``
 
 The mechanisms a model switches on are plug-ins (:mod:`.mechanisms`); this module names none.
 """
@@ -101,7 +103,10 @@ def _organise(state: State, ctx: Context, w: World, d: Draws) -> tuple[Structure
             quality_ok=quality_ok,
             published=publishes,
             u=d.uniform("join"),
+            term=model.contract.term,
         )
+    new = ms.member & ~state.member
+    state.joined_at = np.where(new, state.t, np.where(ms.member, state.joined_at, -1))
     state.member, state.contributes, state.neg_benefit = ms.member, ms.contributes, ms.neg_benefit
     ctx.decided = state.member.copy()
     if ctx.force is not None:  # a diagnostic's one-period deviation of one firm
@@ -166,7 +171,7 @@ def _signals(p: Period, ctx: Context) -> None:
     elif pooled_research:  # research shared directly among connected members
         detect_own = np.where(p.eff, 1.0 - (1.0 - detect_own) * (1.0 - pooled_research), detect_own)
     dissemination = F_INDEX["information_dissemination"]
-    state.aware, state.adapted, state.sig_t90 = signals.spread(
+    aware, adapted, t90 = signals.spread(
         state=state,
         world=w,
         cfg=ctx.sc.diffusion,
@@ -178,6 +183,14 @@ def _signals(p: Period, ctx: Context) -> None:
         dissemination_pooled=plan.pooled_rate(dissemination),
         d=p.draws,
     )
+    if ctx.mechanisms.has("information_links") and state.sig_active.any():
+        # partners pass on what they know (e.g. a leader's research to its suppliers)
+        links = ctx.mechanisms.call("information_links", p)
+        n = w.n
+        aware = aware.copy()
+        aware[:n] |= (links @ aware[:n].astype(np.float64)) > 0
+        aware[:n] &= state.active[:, None]
+    state.aware, state.adapted, state.sig_t90 = aware, adapted, t90
 
 
 def _step(state: State, ctx: Context) -> dict[str, float]:
@@ -231,14 +244,14 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     acc = update_access(p, hooks=hooks)
     state.access, state.coop_access = acc.own, acc.coop
     # 6 market
-    mkt = clear_market(p, avail=acc.avail, hooks=hooks, pricing=ctx.pricing)
+    mkt = clear_market(p, avail=acc.avail, hooks=hooks, pricing=ctx.pricing, via=acc.via)
     state.price = mkt.prices(state.price)
     state.pair_margin = mkt.margins(state.pair_margin)
     # 7 accounts
     books = settle(p, mkt=mkt, acc=acc, hooks=hooks)
     state.cash = state.cash + books.profit
     # 8 value of membership (a unilateral deviation, both ways) and imitation payoff
-    values = membership_values(p, mkt=mkt, acc=acc, books=books)
+    values = membership_values(p, mkt=mkt, acc=acc, books=books, hooks=hooks)
     state.net_benefit, state.join_value = values.member, values.joiner
     state.neg_benefit = np.where(
         eff, np.where(state.net_benefit < 0, state.neg_benefit + 1, 0), state.neg_benefit
@@ -255,6 +268,10 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     state.channel_added, state.coop_channel = stocks.channel_added, stocks.coop_channel
     if coop:
         state.trust = cooperation.update_trust(state=state, sc=sc, observers=observed)
+    if hooks.has("update_state"):  # the mechanisms' own state
+        firm_state, cluster_state = hooks.call("update_state", p, mkt=mkt, books=books)
+        state.extra.update(firm_state)
+        state.cluster_extra.update(cluster_state)
     state.member = state.member & ~books.excluded
     state.barred_until = np.where(
         books.excluded, state.t + 1 + model.regulation.exclusion_periods, state.barred_until
@@ -264,6 +281,7 @@ def _step(state: State, ctx: Context) -> dict[str, float]:
     # 10 record, market sizes, demography
     ctx.member_log.append(eff.copy())
     record = period_record(p, ctx=ctx, mkt=mkt, acc=acc, books=books, group=eff)
+    record.update(hooks.call("record", p, {}, mkt=mkt, books=books))
     if ctx.group_log is not None:
         ctx.group_log.append(group_record(p, ctx=ctx, mkt=mkt, books=books))
     if ctx.profit_log is not None:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clustermarketing.engine import kernels
+
 
 @dataclass(frozen=True)
 class PackedSolution:
@@ -52,10 +54,34 @@ def solve_packed(
 
     ``cost``, ``delta``, ``b``, ``group`` and ``p0`` are per pair; ``exp_u0`` is ``e^{u_0}`` per
     group. Only available pairs are ever passed: most firms reach few markets.
+
+    Two identical firms in one logit market: symmetric prices on the first-order condition
+    ``p = c + 1/(b(1 − s))``:
+
+    >>> sol = solve_packed(np.array([10.0, 10.0]), np.zeros(2), np.array([0.5, 0.5]),
+    ...                    np.array([0, 0]), np.array([1.0]), np.array([12.0, 12.0]), tol=1e-12)
+    >>> bool(np.isclose(sol.price[0], 10 + 1 / (0.5 * (1 - sol.share[0]))))
+    True
     """
     n_groups = exp_u0.size
-    p = np.maximum(p0, cost + 1.0 / b)
     cartel = members is not None and bool(members.any())
+    if kernels.compiled():
+        mem = members if cartel else np.zeros(0, dtype=np.bool_)
+        p, share, sums, it, resid = kernels.solve_packed_kernel(
+            np.ascontiguousarray(cost, dtype=np.float64),
+            np.ascontiguousarray(delta, dtype=np.float64),
+            np.ascontiguousarray(b, dtype=np.float64),
+            np.ascontiguousarray(group, dtype=np.int64),
+            np.ascontiguousarray(exp_u0, dtype=np.float64),
+            np.ascontiguousarray(p0, dtype=np.float64),
+            np.ascontiguousarray(mem, dtype=np.bool_),
+            cartel,
+            float(tol),
+            int(max_iter),
+            float(damping),
+        )
+        return PackedSolution(p, share, sums, int(it), bool(resid <= tol), float(resid))
+    p = np.maximum(p0, cost + 1.0 / b)
     it = 0
     resid = last_gap = np.inf
     for it in range(1, max_iter + 1):  # noqa: B007
@@ -90,6 +116,10 @@ def consumer_surplus(
 
     ``CS_m = Σ_s w_s (S_m / b_m) [ln(e^{u_0m} + Σ_j A e^{u_j}) − u_0m]``: the money buyers would
     need to be as well off without the cluster's products (Small & Rosen 1981).
+
+    >>> round(consumer_surplus(np.array([[np.e - 1.0]]), np.array([0.0]), np.array([0.5]),
+    ...                        np.array([100.0]), np.array([1.0])), 6)  # (100 / 0.5) · ln e
+    200.0
     """
     gain = np.log(np.exp(u0)[:, None] + inclusive) - u0[:, None]
     return float(np.sum((size / b)[:, None] * seg_weight[None, :] * gain))

@@ -10,11 +10,26 @@ from clustermarketing.engine.accounts import Accounts
 from clustermarketing.engine.context import Context
 from clustermarketing.engine.market import Market
 from clustermarketing.engine.mechanisms import Period
+from clustermarketing.engine.metrics import MECHANISM_METRICS
 from clustermarketing.engine.pricing import consumer_surplus
 
 
 def _mean(x: np.ndarray, mask: np.ndarray) -> float:
     return float(x[mask].mean()) if mask.any() else float("nan")
+
+
+def _employment(p: Period, ctx: Context, mkt: Market) -> np.ndarray:
+    """Employment per firm: fixed staff + labour in proportion to the units it makes.
+
+    The units a firm makes are the units it sells plus what it makes for others (e.g. a
+    supplier's subcontracted units) minus what others make for it (hook ``production_shift``).
+    """
+    w = p.world
+    fixed = ctx.sc.demography.fixed_staff
+    made = mkt.units
+    if ctx.mechanisms.has("production_shift"):
+        made = np.maximum(0.0, made + ctx.mechanisms.call("production_shift", p, mkt=mkt))
+    return w.employees * (fixed + (1.0 - fixed) * np.minimum(1.0, made / w.capacity))
 
 
 def period_record(
@@ -41,12 +56,11 @@ def period_record(
     # inactive slots sell nothing, so sums over all slots are sums over active firms
     tot_sales = float(sales.sum())
     hhi = float(np.sum(np.square(sales / tot_sales))) if tot_sales > 0 else float("nan")
-    fixed = ctx.sc.demography.fixed_staff
-    employment = w.employees * (fixed + (1.0 - fixed) * np.minimum(1.0, units / w.capacity))
+    employment = _employment(p, ctx, mkt)
     n_eff = int((act & eff).sum())
     # what firms pay for marketing: own functions and market entry, dues and allocated shares
     mkt_cost = float((books.own_marketing + books.fees + books.share)[act].sum())
-    return {
+    rec = {
         "period": float(p.t),
         "output": out_total,
         "sales_revenue": float(mkt.revenue[act].sum()),
@@ -83,6 +97,7 @@ def period_record(
         "fines": float(books.fines.sum()),
         "coordination_cost": books.coordination,
         "rebate": books.rebate,
+        "allocation_se": books.allocation_se,
         "total_profit": float(profit[act].sum()),
         "production_cost": float(books.production[act].sum()),
         "overhead_cost": float(books.overhead[act].sum()),
@@ -100,6 +115,11 @@ def period_record(
         "price_iterations": float(mkt.iterations),
         "price_converged": float(mkt.converged),
     }
+    # the mechanisms' outcomes: 0 unless a mechanism of this model reports them
+    rec.update(dict.fromkeys(MECHANISM_METRICS, 0.0))
+    rec["mean_quality"] = _mean(state.quality, act)
+    rec["corporate_goodwill"] = _mean(state.goodwill, act)
+    return rec
 
 
 #: the dimensions of the breakdown and the metrics each reports
@@ -144,8 +164,7 @@ def group_record(p: Period, *, ctx: Context, mkt: Market, books: Accounts) -> li
             "member_units_share",
             float(mkt.sales[sel & member_pair].sum()) / units if units > 0 else float("nan"),
         )
-    fixed = sc.demography.fixed_staff
-    employment = w.employees * (fixed + (1.0 - fixed) * np.minimum(1.0, mkt.units / w.capacity))
+    employment = _employment(p, ctx, mkt)
     for s, segment in enumerate(sc.firms.segments):
         sel = act & (w.segment == s)
         add("segment", segment.name, "output", float(mkt.units[sel].sum()))

@@ -129,10 +129,16 @@ def run_arm(
 
     ``diagnostics = (periods, sample)`` evaluates, in each of the last ``periods`` periods, the
     one-period membership deviation of ``sample`` random firms (:mod:`.diagnostics`).
+
+    >>> import clustermarketing as cm
+    >>> sc = cm.load_scenario("footwear", ["firms.count=40", "burn_in=2"])
+    >>> arm = run_arm(sc, sc.model_config_for(), replicate=0, seed=1, periods=3, pricing="nash")
+    >>> arm.cluster["period"].tolist()
+    [0.0, 1.0, 2.0]
     """
     world, state, streams = _after_burn_in(scenario, replicate, seed, pricing)
     ctx = Context(world, scenario, model, pricing, streams)
-    ctx.switch_model(model, state.t)
+    ctx.switch_model(model, state.t, state)
     if keep_profit:
         ctx.profit_log = []
     ctx.group_log = []

@@ -23,6 +23,7 @@ import scipy.sparse as sp
 
 FIRM = "firm"
 FIRM_HUB = "firm+hub"
+FIRM_DICT = "firm dict"  # a dict of per-firm arrays (mechanisms' own state), each sliced like FIRM
 SLOTS = "slots"  # (n, n) matrices over slots
 CLUSTER = "cluster"
 
@@ -139,6 +140,9 @@ class State:
         "last period's value of membership (members)", FIRM, unit="CU", panel=True
     )
     payoff: np.ndarray = declared("last imitation payoff", FIRM, unit="CU")
+    joined_at: np.ndarray = declared(
+        "period a member joined (its contract term runs from it)", FIRM
+    )
     barred_until: np.ndarray = declared(
         "first period in which an excluded firm may rejoin", FIRM, unit="period"
     )
@@ -159,6 +163,24 @@ class State:
     sig_t90: np.ndarray = declared("(K,) periods to 90% awareness (-1 = not yet)")
     aware: np.ndarray = declared("(n + 1, K) knows signal k; last row: the hub", FIRM_HUB)
     adapted: np.ndarray = declared("(n, K) acted on signal k", FIRM)
+    extra: dict[str, np.ndarray] = field(
+        default_factory=dict,
+        metadata={
+            "doc": "mechanisms' own per-firm state, by name (declared by each mechanism)",
+            "axis": FIRM_DICT,
+            "unit": "-",
+            "panel": False,
+        },
+    )
+    cluster_extra: dict[str, Any] = field(
+        default_factory=dict,
+        metadata={
+            "doc": "mechanisms' own cluster-level state, by name",
+            "axis": CLUSTER,
+            "unit": "-",
+            "panel": False,
+        },
+    )
     signal_log: list[tuple[int, int]] = field(
         default_factory=list,
         metadata={

@@ -38,6 +38,10 @@ def generate_ties(
     reserved entrant slot ``i`` brings its own ``Poisson(mean_degree)`` ties to slots before it,
     local (around a random incumbent it settles next to) with probability ``proximity``, so an
     entrant is as embedded as an incumbent and incumbents' degrees are not diluted by empty slots.
+
+    >>> t = generate_ties(200, 6.0, 0.8, 0.05, np.random.default_rng(1))
+    >>> bool((t != t.T).nnz == 0), bool(t.diagonal().sum() == 0)  # symmetric, no self-ties
+    (True, True)
     """
     n0 = n if n_initial is None else min(n, n_initial)
     if n < 2 or mean_degree <= 0:

@@ -5,7 +5,9 @@ Rows of X are alternatives, columns indicators; ``benefit[j]`` is True where mor
 1. Normalise each column: ``"vector"`` (default) ``r_ij = x_ij / sqrt(Σ_i x_ij²)``, or
    ``"minmax"`` ``r_ij = (x_ij − min_j) / (max_j − min_j)``. A column with zero norm (vector) or
    zero range (min–max) is set to 0: it cannot separate the alternatives.
-2. Weight: ``v_ij = w_j r_ij``.
+2. Weight: ``v_ij = w_j r_ij``. A weighted column whose spread is at rounding level
+   (max − min ≤ 10⁻¹² · max |v|, e.g. 0.1 and 0.1 + 1 ulp) is treated as constant, so that
+   rescaling the data cannot flip a ranking decided by rounding.
 3. Ideal ``v⁺_j`` = max over alternatives for a benefit column, min for a cost column; anti-ideal
    the opposite.
 4. ``D⁺_i = ‖v_i − v⁺‖₂``, ``D⁻_i = ‖v_i − v⁻‖₂``, closeness ``C_i = D⁻_i / (D⁺_i + D⁻_i)``
@@ -46,6 +48,11 @@ def topsis_batch(
         )
     v = r * weights[..., None, :]
     vmax, vmin = v.max(axis=-2, keepdims=True), v.min(axis=-2, keepdims=True)
+    # a column whose spread is at rounding level (e.g. 0.1 and 0.1 + 1 ulp) is constant: it
+    # must not decide the ranking, or rescaling the data could flip it
+    flat = (vmax - vmin) <= 1e-12 * np.maximum(np.abs(vmax), np.abs(vmin))
+    v = np.where(flat, vmax, v)
+    vmin = np.where(flat, vmax, vmin)
     ideal = np.where(benefit, vmax, vmin)
     anti = np.where(benefit, vmin, vmax)
     dp = np.sqrt(((v - ideal) ** 2).sum(axis=-1))

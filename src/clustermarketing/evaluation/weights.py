@@ -10,7 +10,8 @@ Rows of ``X`` are alternatives (models, clusters), columns are indicators.
 - :func:`critic_weights` (CRITIC; Diakoulaki, Mavrotas & Papayannakis 1995):
   min–max normalised columns ``r_ij = (x_ij − min_j) / (max_j − min_j)`` (a constant column gives
   0), sample standard deviation ``s_j`` (ddof = 1), Pearson correlation ``ρ_jk`` (0 where a column
-  is constant), ``C_j = s_j Σ_k (1 − ρ_jk)``, ``w_j = C_j / Σ_k C_k``.
+  is constant), ``C_j = s_j Σ_k (1 − ρ_jk)``, ``w_j = C_j / Σ_k C_k``. If every ``C_j`` is 0
+  (all columns constant or perfectly correlated) the weights are equal (pymcdm returns 0/0).
 - :func:`equal_weights` and :func:`direct_weights` (given numbers, checked and normalised).
 
 >>> entropy_weights([[1, 1], [1, 3]]).round(4).tolist()

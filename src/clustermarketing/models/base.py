@@ -32,6 +32,13 @@ class Preset:
     settings: dict[str, Any] = field(default_factory=dict)
     implemented: bool = True
     mechanisms: dict[str, str] = field(default_factory=dict)
+    #: the contract every preset fulfils (tests/test_preset_contract.py): the metrics its
+    #: mechanisms target with their expected direction ("+" or "-") against the baseline ...
+    targets: dict[str, str] = field(default_factory=dict)
+    #: ... the scenario (an example name and ``--set`` overrides) where the effect shows ...
+    variant: tuple[str, tuple[str, ...]] = ("footwear", ())
+    #: ... and the overrides that zero its key parameters, which must remove the effect
+    key_off: tuple[str, ...] = ()
 
     @property
     def config(self) -> ModelConfig:

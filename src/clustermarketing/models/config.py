@@ -11,6 +11,14 @@ from typing import Literal
 
 from pydantic import BaseModel, field_validator
 
+from clustermarketing.models.mechanism_configs import (
+    AllianceConfig,
+    BrandTiersConfig,
+    ChannelNetworkConfig,
+    IntermediaryConfig,
+    RnDConfig,
+    TractionConfig,
+)
 from clustermarketing.params import STRICT, P
 
 #: the nine marketing functions of seed 000 (MODEL.md §3), in the engine's array order
@@ -27,7 +35,9 @@ FUNCTION_NAMES: tuple[str, ...] = (
 )
 
 StructureKind = Literal["none", "star", "hierarchical", "chain", "network"]
-RuleName = Literal["equal", "proportional", "dues", "commission", "shapley", "nucleolus"]
+RuleName = Literal[
+    "equal", "proportional", "dues", "commission", "shapley", "nucleolus", "myerson", "owen"
+]
 
 
 class StructureConfig(BaseModel):
@@ -85,6 +95,11 @@ class FunctionInterestConfig(BaseModel):
     dues_fixed_share: float = P(0.5, "share of pooled cost paid as equal dues", ge=0, le=1)
     subsidy_share: float = P(
         1.0, "share of institutions' subsidies that reaches the pooled budget", ge=0, le=1
+    )
+    unions: Literal["segment", "size"] = P(
+        "segment",
+        "a priori unions of the Owen rule: members grouped by product segment or size class",
+        seed="choice",
     )
     shapley_samples: int = P(
         200,
@@ -146,6 +161,14 @@ class ContractConfig(BaseModel):
     )
     enforcement: float = P(0.0, "probability a breach (free-riding) is enforced", ge=0, le=1)
     breach_penalty: float = P(0.0, "penalty for an enforced breach", unit="CU", ge=0, le=1e9)
+    term: int = P(
+        0,
+        "committed term in periods: a new member may not leave before it ends (0 = no term)",
+        unit="periods",
+        seed="000",
+        ge=0,
+        le=1000,
+    )
     contracting_cost: float = P(
         10.0,
         "cost per member per period of writing/keeping contracts at zero trust",
@@ -183,6 +206,16 @@ class ModelConfig(BaseModel):
     regulation: RegulationConfig = P(RegulationConfig(), "regulation")
     contract: ContractConfig = P(ContractConfig(), "contract")
     fairs: FairConfig = P(FairConfig(), "fairs")
+    intermediaries: IntermediaryConfig = P(
+        IntermediaryConfig(), "marketing intermediaries (see the customer)"
+    )
+    brand_tiers: BrandTiersConfig = P(BrandTiersConfig(), "brand tiers (cluster brand)")
+    channel_network: ChannelNetworkConfig = P(
+        ChannelNetworkConfig(), "channel renting and platform (channel network sharing)"
+    )
+    traction: TractionConfig = P(TractionConfig(), "leading enterprise traction")
+    rnd: RnDConfig = P(RnDConfig(), "cooperative R&D")
+    alliance: AllianceConfig = P(AllianceConfig(), "marketing alliance")
 
     @field_validator("pooled_functions")
     @classmethod
@@ -199,4 +232,6 @@ class ModelConfig(BaseModel):
     @property
     def cooperative(self) -> bool:
         """Whether this model has a cooperative organisation at all."""
-        return bool(self.pooled_functions) or self.uses_regional_brand
+        a = self.alliance  # an alliance cooperates even when it pools no function
+        alliance = a.brand_sharing > 0 or a.bundle_utility > 0 or a.channel_interdependence > 0
+        return bool(self.pooled_functions) or self.uses_regional_brand or alliance

@@ -144,6 +144,13 @@ class FirmsConfig(BaseModel):
     initial_cash_periods: float = P(
         4.0, "initial cash in periods of expected gross margin", unit="periods", ge=0, le=1000
     )
+    complementarity: list[list[float]] | None = P(
+        None,
+        "segment × segment complementarity in [0, 1] (row: a firm's segment, column: a "
+        "partner's): how well their products combine in channels and bundles (default: 1 "
+        "between different segments, 0 within one)",
+        seed="001",
+    )
     sme_access: list[float] | None = P(
         None,
         "probability that an SME starts with access to each market (default 1, 0.3, 0.05...)",
@@ -166,6 +173,17 @@ class FirmsConfig(BaseModel):
             raise ValueError(
                 f"firms.sme_access: {self.sme_access}; expected probabilities in [0, 1]"
             )
+        if self.complementarity is not None:
+            k = len(self.segments)
+            rows = self.complementarity
+            if len(rows) != k or any(len(r) != k for r in rows):
+                raise ValueError(
+                    f"firms.complementarity: expected a {k} × {k} matrix (one row and column per "
+                    f"segment), got {len(rows)} rows"
+                )
+            bad = [x for r in rows for x in r if not 0 <= x <= 1]
+            if bad:
+                raise ValueError(f"firms.complementarity: {bad[0]}; expected values in [0, 1]")
         return self
 
 

@@ -103,7 +103,14 @@ class MembershipConfig(BaseModel):
     )
     join_rate: float = P(0.8, "max per-period probability of a joining decision", ge=0, le=1)
     decision_scale: float = P(
-        200.0, "scale of the logistic join decision on net benefit", unit="CU", gt=0, le=1e9
+        0.01,
+        "scale of the join decision, as a share of the firm's revenue: a gain of this share of "
+        "revenue is what a manager of growth propensity 1 finds clearly worth joining for "
+        "(managers weigh a gain against the size of their business)",
+        unit="share of revenue",
+        seed="choice",
+        gt=0,
+        le=10,
     )
     leave_after: int = P(
         4, "L: periods of negative net benefit before leaving", unit="periods", ge=1, le=10_000

@@ -127,6 +127,29 @@ class Scenario(BaseModel):
                 f"model.structure.hub: {hub!r} is not one of the scenario's institutions; "
                 f"expected one of {names}"
             )
+        # market names in the mechanisms' settings (checked on the overrides themselves too:
+        # the independent baseline ignores them, every other model applies them)
+        market_names = [m.name for m in self.markets]
+        resolved = self.model_config_for()
+        for section, key in (
+            ("intermediaries", "markets"),
+            ("channel_network", "platform_markets"),
+        ):
+            field = f"{section}.{key}"
+            raw = self.model.get(section)
+            named = (
+                list(raw[key])
+                if isinstance(raw, dict) and isinstance(raw.get(key), list)
+                else getattr(getattr(resolved, section), key)
+            )
+            unknown = [x for x in named if x not in market_names]
+            if unknown:
+                raise ValueError(
+                    f"model.{field}: {unknown[0]!r} is not one of the scenario's markets; "
+                    f"expected names from {market_names}"
+                )
+            if len(set(named)) != len(named):
+                raise ValueError(f"model.{field}: {named} names a market twice")
         if self.firms.sme_access is not None and len(self.firms.sme_access) != len(self.markets):
             raise ValueError(
                 f"firms.sme_access: {len(self.firms.sme_access)} values; expected one per market "

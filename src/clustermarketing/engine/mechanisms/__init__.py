@@ -92,6 +92,20 @@ def _product(values: list[Any]) -> Any:
     return out
 
 
+def _merge_lines(values: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for v in values:
+        dup = set(out) & set(v)
+        if dup:
+            raise RuntimeError(f"two mechanisms return the same line(s) {sorted(dup)}")
+        out.update(v)
+    return out
+
+
+def _merge_states(values: list[tuple[dict, dict]]) -> tuple[dict, dict]:
+    return _merge_lines([v[0] for v in values]), _merge_lines([v[1] for v in values])
+
+
 def _single(values: list[Any]) -> Any:
     if len(values) > 1:
         raise RuntimeError("two mechanisms implement a hook that takes a single implementation")
@@ -127,11 +141,76 @@ HOOKS: dict[str, HookSpec] = {
         "member* (× each market's brand sensitivity; applied to effective members) → sum",
         _sum,
     ),
+    "own_brand_utility": HookSpec(
+        "pricing inputs: (n,) brand utility of a firm's own stocks that a mechanism keeps (e.g. "
+        "a product brand), whatever its status (× each market's brand sensitivity; added to the "
+        "goodwill term, so the membership counterfactual sees it on both sides) → sum",
+        _sum,
+    ),
     "promotion_multiplier": HookSpec(
         "pricing inputs: {function name: multiplier} of the pooled promotion's effect → product "
         "per function",
         lambda vs: {k: _product([v[k] for v in vs if k in v]) for k in {k for v in vs for k in v}},
     ),
+    "extra_access": HookSpec(
+        "access phase: (n, M) bool markets each firm could sell in through the mechanism *if it "
+        "is an effective member* (intermediaries, a platform, partners' channels) → OR",
+        _or,
+    ),
+    "route_cost": HookSpec(
+        "pricing inputs: (n, M) per-unit cost of selling through the mechanism in pairs reached "
+        "only that way (a commission, a platform fee) → sum",
+        _sum,
+    ),
+    "pair_utility": HookSpec(
+        "pricing inputs: (n, M) utility a member gets in a market through the mechanism (e.g. "
+        "a complementary bundle) *if it is an effective member* → sum",
+        _sum,
+    ),
+    "capacity_extra": HookSpec(
+        "sales: (n,) production capacity added this period (e.g. subcontracting) → sum", _sum
+    ),
+    "channel_extra": HookSpec(
+        "sales: (n,) channel capacity added this period (e.g. rented from partners) → sum", _sum
+    ),
+    "member_channel_extra": HookSpec(
+        "sales: (n,) channel capacity a firm gets (+) or lends out (−) *if it is an effective "
+        "member* (e.g. allies' spare channels); applied to effective members, given to joiners "
+        "by the membership counterfactual → sum",
+        _sum,
+    ),
+    "joiner_channel": HookSpec(
+        "membership counterfactual: ((n,) channel capacity, (n,) CU money) each non-member would "
+        "get from the mechanism if it alone joined this period (e.g. capacity rented from "
+        "partners and the rent for it) → summed elementwise",
+        lambda vs: (_sum([v[0] for v in vs]), _sum([v[1] for v in vs])),
+    ),
+    "route_limit": HookSpec(
+        "sales: (P,) factor ≤ 1 rationing pairs sold through the mechanism (e.g. an "
+        "intermediary's order capacity), given each pair's demand → product",
+        _product,
+    ),
+    "transfers": HookSpec(
+        "accounts: {line: (n,) CU} money a mechanism moves (+ received, − paid): licence fees, "
+        "channel rent, subcontracting, commissions → merged (line names unique)",
+        _merge_lines,
+    ),
+    "information_links": HookSpec(
+        "signals, after the cascade: (n, n) 0/1 sparse links along which a firm learns all its "
+        "partner knows (e.g. a leader's research passed to its suppliers) → sum",
+        _sum,
+    ),
+    "quality_gain": HookSpec(
+        "stocks: (n,) quality added this period (e.g. pooled R&D innovations) → sum", _sum
+    ),
+    "goodwill_change": HookSpec(
+        "stocks: (n,) goodwill added (spillovers) or lost (damage) this period → sum", _sum
+    ),
+    "update_state": HookSpec(
+        "end of period: ({name: (n,) array}, {name: value}) the mechanism's own new state → merged",
+        _merge_states,
+    ),
+    "record": HookSpec("record: {metric: value} the mechanism's outcomes → merged", _merge_lines),
     "pooled_channel": HookSpec(
         "sales: (n,) pooled channel capacity each effective member may use, given its demand "
         "(single implementation; default: split by capacity)",
@@ -146,7 +225,39 @@ HOOKS: dict[str, HookSpec] = {
         "default: it decays)",
         _single,
     ),
+    "brand_dilution": HookSpec(
+        "stocks: share of the regional brand lost this period besides the regional_brand "
+        "hook's own damage (e.g. members below the quality standard); R ← R · max(0, 1 − Σ) "
+        "→ sum",
+        _sum,
+    ),
     "entry_pull": HookSpec("demography: added attractiveness for entrants → sum", _sum),
+    "pooled_development": HookSpec(
+        "stocks: (n,) quality gained this period from the cooperative's pooled product "
+        "development, replacing the core rule (single implementation; default: every effective "
+        "member gains the function's effect with probability 1 − (1 − success)^min(contributors, "
+        "stocks.pooled_development_cap))",
+        _single,
+    ),
+    "member_unit_cost": HookSpec(
+        "pricing inputs: (n,) per-unit charge a firm pays through the mechanism *if it is an "
+        "effective member* (e.g. a licence fee): part of its marginal cost in pricing and in the "
+        "joiner's counterfactual; the money itself moves through `transfers` → sum",
+        _sum,
+    ),
+    "member_transfers": HookSpec(
+        "membership value: (n,) net money a firm would receive (+) or pay (−) through the "
+        "mechanism's `transfers` *as an effective member*, at this period's outcome, besides the "
+        "per-unit charges of `member_unit_cost` (e.g. a supplier's margin on the orders it would "
+        "get); the counterfactual adds it to a non-member's inside profit (a leaver's outside "
+        "profit has no transfers: they are membership-conditional) → sum",
+        _sum,
+    ),
+    "production_shift": HookSpec(
+        "record: (n,) units a firm makes for others (+) minus units others make for it (−) this "
+        "period (e.g. subcontracting): employment follows where the work is done → sum",
+        _sum,
+    ),
 }
 
 
@@ -173,6 +284,11 @@ class Mechanism:
         """Whether a run of ``model`` in ``sc`` uses this mechanism."""
         raise NotImplementedError
 
+    def init_state(self, world: World, state: State) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The mechanism's own state when the model switches on: (per-firm arrays over all
+        slots, cluster-level values). Names must be unique across mechanisms."""
+        return {}, {}
+
     @classmethod
     def hooks(cls) -> tuple[str, ...]:
         """The hook points this mechanism implements."""
@@ -190,7 +306,10 @@ def register(cls: type[Mechanism]) -> type[Mechanism]:
     unknown = [
         m
         for m in vars(cls)
-        if not m.startswith("_") and callable(vars(cls)[m]) and m not in HOOKS and m != "enabled"
+        if not m.startswith("_")
+        and callable(vars(cls)[m])
+        and m not in HOOKS
+        and m not in ("enabled", "init_state")
     ]
     if unknown:
         raise ValueError(f"mechanism {cls.name!r}: {unknown} are not hook points")
@@ -218,6 +337,16 @@ class Mechanisms:
         """Whether any mechanism in use implements ``hook``."""
         return bool(self._impl[hook])
 
+    def init_state(self, world: World, state: State) -> None:
+        """Install every mechanism's own initial state into ``state`` (model switch-on)."""
+        for m in self.active:
+            firm, cluster = m.init_state(world, state)
+            clash = (set(firm) & set(state.extra)) | (set(cluster) & set(state.cluster_extra))
+            if clash:
+                raise RuntimeError(f"mechanism {m.name!r}: state name(s) {sorted(clash)} taken")
+            state.extra.update(firm)
+            state.cluster_extra.update(cluster)
+
     def call(self, hook: str, p: Period, default: Any = None, **kwargs: Any) -> Any:
         """Call ``hook`` on every mechanism implementing it; combine, or return ``default``."""
         impls = self._impl[hook]
@@ -229,10 +358,16 @@ class Mechanisms:
 def _load_builtin() -> None:
     # importing the modules registers them (order = hook call order)
     from clustermarketing.engine.mechanisms import (  # noqa: F401
+        alliance,
+        brand_tiers,
+        channel_network,
         channel_sharing,
         fairs,
+        intermediaries,
         regional_brand,
+        rnd,
         sourcing,
+        traction,
     )
 
 

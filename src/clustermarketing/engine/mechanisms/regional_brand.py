@@ -46,9 +46,16 @@ class RegionalBrand(Mechanism):
         cheat = (
             float(member_units[self._cheaters(p)].sum()) / brand_units if brand_units > 0 else 0.0
         )
-        bj = F_INDEX["brand_building"]
-        plan = p.plan
-        fed = plan.effect[bj] * plan.X_eff[bj] ** sk.curvature if plan.pooled[bj] else 0.0
-        return ((1.0 - sk.brand_decay) * p.state.regional_brand + fed) * (
+        return ((1.0 - sk.brand_decay) * p.state.regional_brand + regional_feed(p)) * (
             1.0 - sk.brand_damage * cheat
         )
+
+
+def regional_feed(p: Period) -> float:
+    """This period's feed of the regional brand, ``α X_eff^η`` of pooled brand building (0 when
+    brand building is not pooled)."""
+    bj = F_INDEX["brand_building"]
+    plan = p.plan
+    if not plan.pooled[bj]:
+        return 0.0
+    return float(plan.effect[bj] * plan.X_eff[bj] ** p.sc.stocks.curvature)

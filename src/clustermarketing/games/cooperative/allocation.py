@@ -12,6 +12,10 @@ here turn an :class:`AllocationProblem` into a charge per member:
 * ``"shapley"`` – the Shapley value of the cost game ``C(S)`` (exact for
   ``n ≤ exact_max_players``, otherwise :func:`~.shapley.shapley_sampled` with ``samples``
   orders, rescaled to sum exactly to ``total``);
+* ``"myerson"`` – the Myerson value of the cost game restricted to a communication graph among
+  the members (``edges``): connected groups share their own cost, an isolated member pays its
+  stand-alone cost (charges sum to the components' costs, not necessarily to ``total``);
+* ``"owen"`` – the Owen value with a priori ``unions`` (e.g. segments);
 * ``"nucleolus"`` – the nucleolus of the cost game (the allocation whose largest incentive to
   break away is smallest). For ``n > exact_max_players`` members are sorted by weight and cut
   into ``exact_max_players`` groups of (nearly) equal size — weight quantiles — the nucleolus
@@ -32,11 +36,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clustermarketing.games.cooperative._graph_values import myerson, myerson_sampled
+from clustermarketing.games.cooperative._unions import owen, owen_sampled
 from clustermarketing.games.cooperative.nucleolus import nucleolus, prenucleolus
 from clustermarketing.games.cooperative.shapley import shapley, shapley_sampled
 from clustermarketing.games.cooperative.tu import TUGame
 
-__all__ = ["ALLOCATION_RULES", "AllocationProblem", "allocate", "register_rule"]
+__all__ = [
+    "ALLOCATION_RULES",
+    "UNBALANCED_RULES",
+    "AllocationProblem",
+    "allocate",
+    "register_rule",
+    "shapley_with_error",
+]
 
 Rule = Callable[["AllocationProblem"], np.ndarray]
 
@@ -59,7 +72,12 @@ class AllocationProblem:
     dues_fixed_share:
         Share of ``total`` paid as an equal fixed fee under ``"dues"``.
     exact_max_players:
-        Above this many members Shapley is sampled and the nucleolus is computed on groups.
+        Above this many members Shapley is sampled and the nucleolus is computed on groups
+        (default 16: exact for up to 16 groups of members).
+    edges:
+        For ``"myerson"``: the communication graph among the members (pairs of indices).
+    unions:
+        For ``"owen"``: a priori unions (a partition of the member indices).
     samples:
         Number of sampled orders for the sampled Shapley value.
     seed:
@@ -70,9 +88,11 @@ class AllocationProblem:
     weights: np.ndarray
     coalition_cost: Callable[[np.ndarray], np.ndarray] | None = None
     dues_fixed_share: float = 0.5
-    exact_max_players: int = 14
+    exact_max_players: int = 16
     samples: int = 2000
     seed: int | np.random.SeedSequence | np.random.Generator | None = None
+    edges: np.ndarray | None = None  # (k, 2) member index pairs: the graph of "myerson"
+    unions: list[np.ndarray] | None = None  # a partition of the members: the unions of "owen"
 
     @property
     def n(self) -> int:
@@ -152,18 +172,31 @@ def dues_rule(problem: AllocationProblem) -> np.ndarray:
     return fixed + rest
 
 
-@register_rule("shapley")
-def shapley_rule(problem: AllocationProblem) -> np.ndarray:
-    """Shapley cost allocation of ``C`` (exact, or sampled and rescaled above the threshold)."""
+def shapley_with_error(problem: AllocationProblem) -> tuple[np.ndarray, np.ndarray]:
+    """Shapley cost allocation of ``C`` and the standard error of each charge.
+
+    Exact (standard error 0) for at most ``exact_max_players`` members; beyond, sampled over
+    ``samples`` orders (:func:`~.shapley.shapley_sampled`) and rescaled to sum to ``total``, with
+    the sampling standard errors.
+    """
     cost = _need_cost(problem, "shapley")
     n = problem.n
     if n <= problem.exact_max_players:
-        return shapley(_cost_game(cost, n, problem.total))
-    estimate = shapley_sampled(cost, n=n, samples=problem.samples, seed=problem.seed).values
+        return shapley(_cost_game(cost, n, problem.total)), np.zeros(n)
+    est = shapley_sampled(cost, n=n, samples=problem.samples, seed=problem.seed)
     grand = float(np.asarray(cost(np.ones((1, n), dtype=bool)), dtype=float).reshape(-1)[0])
     _check_grand(grand, problem.total)
-    s = estimate.sum()
-    return estimate * (problem.total / s) if s != 0 else estimate + problem.total / n
+    s = est.values.sum()
+    if s == 0:
+        return est.values + problem.total / n, est.stderr
+    scale = problem.total / s
+    return est.values * scale, est.stderr * abs(scale)
+
+
+@register_rule("shapley")
+def shapley_rule(problem: AllocationProblem) -> np.ndarray:
+    """Shapley cost allocation of ``C`` (exact, or sampled and rescaled above the threshold)."""
+    return shapley_with_error(problem)[0]
 
 
 @register_rule("nucleolus")
@@ -188,6 +221,52 @@ def nucleolus_rule(problem: AllocationProblem) -> np.ndarray:
         wg = w[idx]
         out[idx] = shares[g] * (wg / wg.sum() if wg.sum() > 0 else np.full(idx.size, 1 / idx.size))
     return out
+
+
+@register_rule("myerson")
+def myerson_rule(problem: AllocationProblem) -> np.ndarray:
+    """Myerson value of the graph-restricted cost game (Myerson 1977): every connected group of
+    members pays the Shapley split of its own cost; an isolated member pays its stand-alone cost
+    ``C({i})``. The charges sum to ``Σ_components C(component)`` ≥ ``total`` (the cost is
+    subadditive): this rule does not balance to ``total`` — the caller rebates the excess.
+    Exact while every component has at most 26 members, sampled beyond.
+    """
+    cost = _need_cost(problem, "myerson")
+    n = problem.n
+    edges = np.zeros((0, 2), dtype=np.int64) if problem.edges is None else problem.edges
+    try:
+        return myerson(cost, [tuple(e) for e in np.asarray(edges, dtype=np.int64)], n=n)
+    except ValueError:
+        est = myerson_sampled(
+            cost,
+            [tuple(e) for e in np.asarray(edges)],
+            n=n,
+            samples=problem.samples,
+            seed=problem.seed,
+        )
+        return est.values
+
+
+@register_rule("owen")
+def owen_rule(problem: AllocationProblem) -> np.ndarray:
+    """Owen value of the cost game with a priori unions (Owen 1977): the unions split the cost
+    among themselves as Shapley would among unions, and each union's share is split inside it as
+    Shapley would among its members. Exact for small games, sampled (union-consistent orders)
+    otherwise; rescaled to sum to ``total``.
+    """
+    cost = _need_cost(problem, "owen")
+    n = problem.n
+    unions = problem.unions if problem.unions is not None else [np.arange(n)]
+    parts = [list(map(int, u)) for u in unions if len(u)]
+    if n <= problem.exact_max_players:
+        return owen(_cost_game(cost, n, problem.total), parts)
+    est = owen_sampled(cost, parts, n=n, samples=problem.samples, seed=problem.seed).values
+    s = est.sum()
+    return est * (problem.total / s) if s != 0 else est + problem.total / n
+
+
+#: rules whose charges need not sum to ``total`` (the caller handles the difference)
+UNBALANCED_RULES = frozenset({"myerson"})
 
 
 def allocate(rule: str | Rule, problem: AllocationProblem) -> np.ndarray:
@@ -222,4 +301,6 @@ def allocate(rule: str | Rule, problem: AllocationProblem) -> np.ndarray:
     x = np.asarray(func(problem), dtype=float).reshape(-1)
     if x.shape != (w.size,) or not np.all(np.isfinite(x)):
         raise ValueError(f"allocation rule returned {x!r}; expected {w.size} finite charges")
+    if isinstance(rule, str) and rule in UNBALANCED_RULES:
+        return x
     return x + (total - x.sum()) / w.size
