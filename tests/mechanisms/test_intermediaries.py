@@ -287,19 +287,28 @@ def test_targets_move_against_the_baseline_and_members_stay_by_choice(variant_ru
     assert r.summary["diagnostics"]["membership_best_response"] >= 0.9
 
 
-def test_no_intermediaries_no_effect() -> None:
+def test_no_intermediaries_no_effect(variant_run) -> None:
+    """With no intermediaries the targets' effect is gone: nothing is left in the declared
+    direction, and what is left is under 2% of the effect with intermediaries. (In this small
+    cluster access ends 0.3 points below the baseline: the rest of the preset is not exactly
+    neutral for access; at the example's size the difference includes 0,
+    docs/mechanisms/intermediaries.md.)"""
     r = _run(*PRESETS[MODEL].key_off)
-    for metric in PRESETS[MODEL].targets:
+    for metric, sign in PRESETS[MODEL].targets.items():
         d = r.summary["metrics"][metric]["difference"]
-        assert d["ci_low"] <= 0 <= d["ci_high"], metric
+        assert (d["ci_low"] <= 0) if sign == "+" else (d["ci_high"] >= 0), (metric, d)
+        on = variant_run.summary["metrics"][metric]["difference"]["mean"]
+        assert abs(d["mean"]) < 0.02 * abs(on), (metric, d, on)
     assert r.summary["metrics"]["intermediated_sales"]["model"]["mean"] == 0.0
 
 
-def test_role_of_intermediaries_seed_001(variant_run) -> None:
+def test_role_of_intermediaries_seed_001() -> None:
     """Seed 001 §3.3: intermediaries widen members' markets. More of them (3 → 6 on the same
     random numbers: each market gets more carriers and order capacity) raise members' access,
-    intermediated sales, output and profit; with none there is no effect (previous test)."""
-    more = _run("model.intermediaries.count=6")
+    intermediated sales, output and profit; with none there is no effect (previous test).
+    Five replicates: the access gain is small (about 1 point) and three cannot resolve it."""
+    base = _run(reps=5)
+    more = _run("model.intermediaries.count=6", reps=5)
     for metric in (
         "sme_market_access",
         "intermediated_sales",
@@ -307,7 +316,7 @@ def test_role_of_intermediaries_seed_001(variant_run) -> None:
         "member_profit",
         "profit",
     ):
-        gain = _per_replicate(more, metric) - _per_replicate(variant_run, metric)
+        gain = _per_replicate(more, metric) - _per_replicate(base, metric)
         lo, _ = ci95(gain)
         assert lo > 0, metric
 
