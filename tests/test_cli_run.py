@@ -326,3 +326,29 @@ def test_breakdown_by_market_shows_a_market_the_user_added(tmp_path) -> None:
     assert set(summary["breakdown"]["size"]) == {"leaders", "SMEs"}
     r = runner.invoke(app, [*args, "--by", "planet"])
     assert r.exit_code == 2 and "--by" in r.output
+
+
+def test_table_leaves_out_metrics_zero_in_both_arms() -> None:
+    """A mechanism the model lacks gives 0 in both arms: the row is left out and named in the
+    caption; a metric that is 0 in one arm only stays (it is a result)."""
+    from rich.console import Console
+
+    from clustermarketing.cli.output import summary_table
+
+    zero = {"mean": 0.0, "ci_low": 0.0, "ci_high": 0.0}
+    some = {"mean": 1.5, "ci_low": 1.0, "ci_high": 2.0}
+    summary = {
+        "metrics": {
+            "output": {"model": some, "baseline": some, "difference": zero},
+            "innovations": {"model": zero, "baseline": zero, "difference": zero},
+            "trust": {"model": some, "baseline": zero, "difference": some},
+        }
+    }
+    console = Console(width=200, record=True)
+    console.print(summary_table(summary))
+    text = console.export_text()
+    rows = [line for line in text.splitlines() if line.startswith("│")]
+    assert any("output" in r for r in rows) and any("trust" in r for r in rows)
+    assert not any("innovations" in r for r in rows)
+    caption = " ".join(text.split())  # the caption wraps at the table's width
+    assert "not shown (mechanisms this model does not have): innovations" in caption

@@ -68,13 +68,25 @@ def _cell(stats: dict[str, Any] | None) -> Text:
     return cell
 
 
+def _all_zero(arms: dict[str, Any]) -> bool:
+    """True when every arm's mean and interval are exactly 0 (a mechanism the model lacks)."""
+    stats = [arms.get(arm) for arm in ARMS]
+    return all(isinstance(st, dict) and all(st.get(k) == 0 for k in STATS) for st in stats)
+
+
 def summary_table(summary: dict[str, Any]) -> Table:
-    """Model vs independent baseline for every metric: mean [95% CI] of each arm and of the gap."""
+    """Model vs independent baseline for every metric: mean [95% CI] of each arm and of the gap.
+
+    Metrics that are exactly 0 in both arms and in the difference (the outcomes of mechanisms
+    the model does not have: intermediated sales under a fair model, say) are left out of the
+    table and named in its caption; ``--format json`` and ``csv`` keep every metric."""
     title = (
         f"{summary.get('scenario', '?')}: model {summary.get('model', '?')} vs "
         f"{summary.get('baseline', 'independent')} baseline"
     )
     metrics = summary.get("metrics", {})
+    zero = [name for name, arms in metrics.items() if _all_zero(arms)]
+    metrics = {name: arms for name, arms in metrics.items() if name not in zero}
     units = summary.get("units", {})
     clipped = any(
         (arms.get(arm) or {}).get("ci_clipped") for arms in metrics.values() for arm in ARMS
@@ -88,6 +100,10 @@ def summary_table(summary: dict[str, Any]) -> Table:
     ]
     if clipped:
         notes.append(CLIPPED_NOTE)
+    if zero:
+        notes.append(
+            f"0 in both arms, not shown (mechanisms this model does not have): {', '.join(zero)}"
+        )
     table = Table(title=title, caption="\n".join(notes), show_lines=True, caption_justify="left")
     table.add_column(Text("metric [unit]"))
     table.add_column("model", justify="right")
