@@ -192,3 +192,110 @@ def plan_kernel(
                     alone[j, i] = True
                     own_cost[i] += c
     return alone, outside, own_cost, outside_cost
+
+
+@_njit
+def alive_counts_kernel(aware: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    """Per signal slot, how many live firms know it (``alive @ aware[:n]``, exact counts)."""
+    n = alive.size
+    k_sig = aware.shape[1]
+    out = np.zeros(k_sig)
+    for i in range(n):
+        if alive[i]:
+            for k in range(k_sig):
+                if aware[i, k]:
+                    out[k] += 1.0
+    return out
+
+
+@_njit
+def cascade_kernel(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    ld: np.ndarray,
+    use_ld: bool,
+    prev: np.ndarray,
+    alive: np.ndarray,
+    cols: np.ndarray,
+    hub_col: np.ndarray,
+    hub_add: np.ndarray,
+    use_hub: bool,
+    extra: np.ndarray,
+    use_extra: bool,
+    p_det: np.ndarray,
+    u_detect: np.ndarray,
+    u_spread: np.ndarray,
+    aware: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The tie cascade of :func:`.signals.spread` for the signal slots ``cols``, one row pass.
+
+    Per live firm ``i`` and slot ``c``: the log-survival ``Σ_k (data_k + ld_j) [j alive and
+    aware]`` over the CSR row (``j = indices_k``; senders that are dead or unaware add exactly
+    0 in the reference's product and are skipped), plus the star's ``hub_col_i hub_add_c`` or the
+    structure's ``extra_ic``; then detection or infection sets ``aware[i, cols[c]]`` in place.
+    ``prev`` is the awareness before this period (read only). Returns the log-survival (rows of
+    dead firms 0) and, for the star, the number of live aware members linked to the hub per slot.
+    """
+    n = alive.size
+    m = cols.size
+    log_surv = np.zeros((n, m))
+    reporters = np.zeros(m)
+    acc = np.zeros(m)
+    for i in range(n):
+        if use_hub and hub_col[i] and alive[i]:
+            for c in range(m):
+                if prev[i, cols[c]]:
+                    reporters[c] += 1.0
+        if not alive[i]:
+            continue
+        for c in range(m):
+            acc[c] = 0.0
+        for kk in range(indptr[i], indptr[i + 1]):
+            j = indices[kk]
+            if not alive[j]:
+                continue
+            w = data[kk] + ld[j] if use_ld else data[kk]
+            for c in range(m):
+                if prev[j, cols[c]]:
+                    acc[c] += w
+        for c in range(m):
+            s = acc[c]
+            if use_hub:
+                s += (1.0 if hub_col[i] else 0.0) * hub_add[c]
+            if use_extra:
+                s += extra[i, c]
+            log_surv[i, c] = s
+            if np.float64(u_detect[i, c]) < p_det[i] or np.float64(u_spread[i, c]) < -np.expm1(s):
+                aware[i, cols[c]] = True
+    return log_surv, reporters
+
+
+@_njit
+def adapt_kernel(
+    aware: np.ndarray,
+    adapted: np.ndarray,
+    alive: np.ndarray,
+    acting: np.ndarray,
+    u_act: np.ndarray,
+    mo: np.ndarray,
+) -> None:
+    """Aware, live firms that have not adapted adapt with probability ``mo`` (in place)."""
+    for i in range(alive.size):
+        if not alive[i]:
+            continue
+        for c in range(acting.size):
+            k = acting[c]
+            if aware[i, k] and not adapted[i, k] and np.float64(u_act[i, c]) < mo[i]:
+                adapted[i, k] = True
+
+
+@_njit
+def any_tries_kernel(aware: np.ndarray, adapted: np.ndarray, alive: np.ndarray, acting) -> bool:
+    """Whether some live firm knows an acting signal it has not adapted to yet."""
+    for i in range(alive.size):
+        if alive[i]:
+            for k in acting:
+                if aware[i, k] and not adapted[i, k]:
+                    return True
+    return False
