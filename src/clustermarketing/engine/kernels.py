@@ -199,13 +199,12 @@ def alive_counts_kernel(aware: np.ndarray, alive: np.ndarray) -> np.ndarray:
     """Per signal slot, how many live firms know it (``alive @ aware[:n]``, exact counts)."""
     n = alive.size
     k_sig = aware.shape[1]
-    out = np.zeros(k_sig)
+    cnt = np.zeros(k_sig, dtype=np.int64)
     for i in range(n):
         if alive[i]:
             for k in range(k_sig):
-                if aware[i, k]:
-                    out[k] += 1.0
-    return out
+                cnt[k] += aware[i, k]
+    return cnt.astype(np.float64)
 
 
 @_njit
@@ -223,51 +222,55 @@ def cascade_kernel(
     use_hub: bool,
     extra: np.ndarray,
     use_extra: bool,
-    p_det: np.ndarray,
-    u_detect: np.ndarray,
-    u_spread: np.ndarray,
-    aware: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The tie cascade of :func:`.signals.spread` for the signal slots ``cols``, one row pass.
+    """The log-survival of :func:`.signals.cascade`: one pass over the senders, one over the ties.
 
-    Per live firm ``i`` and slot ``c``: the log-survival ``Σ_k (data_k + ld_j) [j alive and
-    aware]`` over the CSR row (``j = indices_k``; senders that are dead or unaware add exactly
-    0 in the reference's product and are skipped), plus the star's ``hub_col_i hub_add_c`` or the
-    structure's ``extra_ic``; then detection or infection sets ``aware[i, cols[c]]`` in place.
-    ``prev`` is the awareness before this period (read only). Returns the log-survival (rows of
-    dead firms 0) and, for the star, the number of live aware members linked to the hub per slot.
+    The first pass packs, per sender ``j``, ``ld_j`` and the flags ``prev[j, cols] · alive_j``
+    (0/1 floats: the reference's ``send``) into one row, so that each tie entry touches one cache
+    line, and counts the star's reporters (live aware members linked to the centre). The second
+    pass gives each live firm ``i`` and slot ``c`` the sum ``Σ_k (data_k + ld_j) send_jc`` in CSR
+    order, term for term the reference's sparse product with the dissemination folded into the
+    weights (no copy of the matrix, no gather of ``ld``), plus the star's ``hub_col_i hub_add_c``
+    or the structure's ``extra_ic``. Rows of dead firms are 0 (the caller masks them).
     """
     n = alive.size
     m = cols.size
-    log_surv = np.zeros((n, m))
+    src = np.empty((n, m + 1))
     reporters = np.zeros(m)
-    acc = np.zeros(m)
-    for i in range(n):
-        if use_hub and hub_col[i] and alive[i]:
-            for c in range(m):
-                if prev[i, cols[c]]:
-                    reporters[c] += 1.0
-        if not alive[i]:
-            continue
+    for j in range(n):
+        src[j, 0] = ld[j] if use_ld else 0.0
+        a = 1.0 if alive[j] else 0.0
         for c in range(m):
-            acc[c] = 0.0
-        for kk in range(indptr[i], indptr[i + 1]):
-            j = indices[kk]
-            if not alive[j]:
+            src[j, c + 1] = a if prev[j, cols[c]] else 0.0
+        if use_hub and hub_col[j]:
+            for c in range(m):
+                reporters[c] += src[j, c + 1]
+    log_surv = np.zeros((n, m))
+    # slots two at a time with scalar accumulators (a loop over a runtime width is much slower)
+    for c0 in range(0, m, 2):
+        pair = c0 + 1 < m
+        for i in range(n):
+            if not alive[i]:
                 continue
-            w = data[kk] + ld[j] if use_ld else data[kk]
+            a0 = 0.0
+            a1 = 0.0
+            for kk in range(indptr[i], indptr[i + 1]):
+                j = indices[kk]
+                w = data[kk] + src[j, 0] if use_ld else data[kk]
+                a0 += w * src[j, c0 + 1]
+                if pair:
+                    a1 += w * src[j, c0 + 2]
+            log_surv[i, c0] = a0
+            if pair:
+                log_surv[i, c0 + 1] = a1
+    if use_hub or use_extra:
+        for i in range(n):
+            hub = 1.0 if (use_hub and hub_col[i]) else 0.0
             for c in range(m):
-                if prev[j, cols[c]]:
-                    acc[c] += w
-        for c in range(m):
-            s = acc[c]
-            if use_hub:
-                s += (1.0 if hub_col[i] else 0.0) * hub_add[c]
-            if use_extra:
-                s += extra[i, c]
-            log_surv[i, c] = s
-            if np.float64(u_detect[i, c]) < p_det[i] or np.float64(u_spread[i, c]) < -np.expm1(s):
-                aware[i, cols[c]] = True
+                if use_hub:
+                    log_surv[i, c] += hub * hub_add[c]
+                if use_extra:
+                    log_surv[i, c] += extra[i, c]
     return log_surv, reporters
 
 
@@ -286,8 +289,7 @@ def adapt_kernel(
             continue
         for c in range(acting.size):
             k = acting[c]
-            if aware[i, k] and not adapted[i, k] and np.float64(u_act[i, c]) < mo[i]:
-                adapted[i, k] = True
+            adapted[i, k] |= aware[i, k] & (np.float64(u_act[i, c]) < mo[i])
 
 
 @_njit

@@ -148,7 +148,6 @@ def spread(
             p_det=p_det,
             u_detect=d.columns("detect", cols),
             u_spread=d.columns("spread", cols),
-            aware=aware,
         )
         if structure is not None and structure.links:
             if structure.hub_edges:
@@ -156,8 +155,7 @@ def spread(
             hub_p = 1.0 - (1.0 - hub_p) * (1.0 - detect_hub)
             if state.hub_alive:
                 aware[n, cols] |= d.uniform("hub", state.sig_active.size)[cols] < hub_p
-        if newly is not None:
-            aware[:n, cols] |= newly
+        aware[:n, cols] |= newly
     # adaptation: aware firms act with probability = market orientation
     acting = np.flatnonzero(act)
     if fast:
@@ -195,8 +193,7 @@ def cascade(
     p_det: np.ndarray,
     u_detect: np.ndarray,
     u_spread: np.ndarray,
-    aware: np.ndarray,
-) -> tuple[np.ndarray | None, np.ndarray, np.ndarray | None]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Detection and the tie cascade for the signal slots ``cols``.
 
     ``prev`` (n + 1, K) is the awareness before this period; the live firms' log-probability of
@@ -205,8 +202,9 @@ def cascade(
     the structure's ``extra_ic``. A live firm learns the signal if its detection draw is below
     ``p_det`` or its spread draw below ``1 − survival``. Returns ``(newly, log_surv, reporters)``:
     ``newly`` (n, len(cols)) the firms that learn it, ``reporters`` (star only) the live aware
-    members linked to the centre. The compiled path writes the new awareness into
-    ``aware[:n, cols]`` itself and returns ``newly = None``; its ``log_surv`` is 0 for dead firms.
+    members linked to the centre. The compiled path (:func:`.kernels.cascade_kernel`) computes
+    ``log_surv`` and ``reporters`` in one pass (``log_surv`` 0 for dead firms); the thresholds
+    are the same NumPy expressions on both paths.
     """
     use_hub = hub_add is not None
     if kernels.compiled():
@@ -225,12 +223,10 @@ def cascade(
             use_hub,
             np.zeros((0, 0)) if extra is None else np.ascontiguousarray(extra),
             extra is not None,
-            p_det,
-            u_detect,
-            u_spread,
-            aware,
         )
-        return None, log_surv, (reporters if use_hub else None)
+        newly = (u_detect < p_det[:, None]) & alive[:, None]
+        newly |= (u_spread < -np.expm1(log_surv)) & alive[:, None]
+        return newly, log_surv, (reporters if use_hub else None)
     n = alive.size
     alive_f = alive.astype(np.float64)
     send = prev[:n, cols] * alive_f[:, None]
