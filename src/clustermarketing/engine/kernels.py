@@ -231,7 +231,9 @@ def cascade_kernel(
     pass gives each live firm ``i`` and slot ``c`` the sum ``Σ_k (data_k + ld_j) send_jc`` in CSR
     order, term for term the reference's sparse product with the dissemination folded into the
     weights (no copy of the matrix, no gather of ``ld``), plus the star's ``hub_col_i hub_add_c``
-    or the structure's ``extra_ic``. Rows of dead firms are 0 (the caller masks them).
+    or the structure's ``extra_ic``. The sum is skipped (left 0) for dead firms and for firms
+    that already know the slots of the pass (their survival decides nothing: ``aware |= newly``);
+    there the result differs from the reference, everywhere else it is the same to the bit.
     """
     n = alive.size
     m = cols.size
@@ -250,8 +252,8 @@ def cascade_kernel(
     for c0 in range(0, m, 2):
         pair = c0 + 1 < m
         for i in range(n):
-            if not alive[i]:
-                continue
+            if not alive[i] or (prev[i, cols[c0]] and (not pair or prev[i, cols[c0 + 1]])):
+                continue  # dead, or knows the slots already: its survival decides nothing
             a0 = 0.0
             a1 = 0.0
             for kk in range(indptr[i], indptr[i + 1]):
