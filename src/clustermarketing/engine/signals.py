@@ -225,8 +225,12 @@ def cascade(
             np.zeros((0, 0)) if extra is None else np.ascontiguousarray(extra),
             extra is not None,
         )
-        newly = (u_detect < p_det[:, None]) & alive[:, None]
-        newly |= (u_spread < -np.expm1(log_surv)) & alive[:, None]
+        # the reference's thresholds with fewer temporaries (the same values, compared alike)
+        threshold = np.expm1(log_surv)
+        np.negative(threshold, out=threshold)
+        newly = u_spread < threshold
+        newly |= u_detect < p_det[:, None]
+        newly &= alive[:, None]
         return newly, log_surv, (reporters if use_hub else None)
     n = alive.size
     alive_f = alive.astype(np.float64)
