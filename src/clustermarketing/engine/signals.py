@@ -203,8 +203,8 @@ def cascade(
     ``p_det`` or its spread draw below ``1 − survival``. Returns ``(newly, log_surv, reporters)``:
     ``newly`` (n, len(cols)) the firms that learn it, ``reporters`` (star only) the live aware
     members linked to the centre. The compiled path (:func:`.kernels.cascade_kernel`) computes
-    ``log_surv`` and ``reporters`` in one pass (``log_surv`` left 0 for dead firms and firms
-    that knew the signal already, whose outcome it cannot change); the thresholds
+    ``log_surv`` and ``reporters`` in one pass (``log_surv`` is left 0 for dead firms and may be
+    for firms that knew the signal already, whose outcome it cannot change); the thresholds
     are the same NumPy expressions on both paths.
     """
     use_hub = hub_add is not None
