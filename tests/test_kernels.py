@@ -114,3 +114,111 @@ def test_whole_runs_agree_across_backends() -> None:
                 assert a is b, (metric, arm)
                 continue
             assert b == pytest.approx(a, rel=1e-9, abs=1e-9), (metric, arm)
+
+
+@st.composite
+def cascades(draw: st.DrawFn):
+    """A random small tie matrix (CSR, as ``tie_log_matrix`` builds it) and cascade state."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(draw(st.integers(0, 2**31 - 1)))
+    n = draw(st.integers(1, 40))
+    k_sig = draw(st.integers(1, 4))
+    density = draw(st.floats(0.0, 0.5))
+    upper = sp.random(n, n, density=density, random_state=rng, format="csr")
+    sym = (upper + upper.T).tocsr()
+    sym.sort_indices()
+    ls, lw = np.log1p(-rng.uniform(0, 0.9)), np.log1p(-rng.uniform(0, 0.9))
+    tie_log = sym.copy()
+    tie_log.data = np.where(rng.random(sym.nnz) < 0.4, ls, lw)
+    aware = rng.random((n + 1, k_sig)) < draw(st.floats(0, 1))
+    alive = rng.random(n) < draw(st.floats(0.3, 1))
+    cols = np.flatnonzero(rng.random(k_sig) < 0.8)
+    if cols.size == 0:
+        cols = np.array([0])
+    m = cols.size
+    diss = draw(st.booleans())
+    ld = np.log1p(-np.minimum(rng.uniform(0, 1, n) * (rng.random(n) < 0.5), 1 - 1e-12))
+    kind = draw(st.sampled_from(["none", "star", "extra"]))
+    hub_col = hub_add = extra = None
+    if kind == "star":
+        hub_col = rng.random(n) < 0.6
+        hub_add = np.log1p(-rng.uniform(0, 0.9)) * aware[n, cols].astype(np.float64)
+    elif kind == "extra":
+        extra = -rng.exponential(0.5, (n, m)) * (rng.random((n, m)) < 0.5)
+    return {
+        "tie_log": tie_log,
+        "prev": aware,
+        "alive": alive,
+        "cols": cols,
+        "ld": ld if diss else None,
+        "hub_col": hub_col,
+        "hub_add": hub_add,
+        "extra": extra,
+        "p_det": 1.0 - 0.98 * (1.0 - rng.uniform(0, 0.3, n)),
+        "u_detect": rng.random((n, m), dtype=np.float32),
+        "u_spread": rng.random((n, m), dtype=np.float32),
+    }
+
+
+@settings(max_examples=150, deadline=None)
+@given(cascades())
+def test_cascade_kernel_matches_numpy(case) -> None:
+    """Log-survival to 1e-9 relative; the same firms learn each signal (bar threshold ties)."""
+    from clustermarketing.engine.signals import cascade
+
+    n, cols = case["alive"].size, case["cols"]
+    out = {}
+    for name in ("numpy", "numba"):
+        old = kernels.backend()
+        try:
+            kernels.set_backend(name)
+            newly, log_surv, reporters = cascade(**case)
+        finally:
+            kernels.set_backend(old)
+        aware = case["prev"].copy()
+        aware[:n, cols] |= newly
+        out[name] = (aware, log_surv, reporters)
+    (a_ref, ls_ref, r_ref), (a_fast, ls_fast, r_fast) = out["numpy"], out["numba"]
+    alive = case["alive"]
+    # continuous: the log-survival of live firms that did not know the signal (the compiled path
+    # skips the rows whose outcome it cannot change)
+    open_ = alive[:, None] & ~case["prev"][:n, cols]
+    np.testing.assert_allclose(ls_fast[open_], ls_ref[open_], rtol=1e-9, atol=1e-300)
+    if r_ref is None:
+        assert r_fast is None
+    else:
+        np.testing.assert_array_equal(r_fast, r_ref)
+    # discrete: who becomes aware, except where the spread draw lies within 1e-9 of 1 − survival
+    assert np.array_equal(a_fast[n], a_ref[n])
+    near = np.abs(case["u_spread"].astype(np.float64) + np.expm1(ls_ref)) <= 1e-9
+    differ = a_fast[:n, cols] != a_ref[:n, cols]
+    assert not np.any(differ & ~near)
+    others = np.setdiff1d(np.arange(a_ref.shape[1]), cols)
+    assert np.array_equal(a_fast[:, others], a_ref[:, others])
+    # counts of live aware firms per slot, used for the cascade's slots and the 90% time
+    from clustermarketing.engine.signals import _alive_counts
+
+    ref_counts = _alive_counts(a_ref[:n], alive, fast=False)
+    assert np.array_equal(_alive_counts(a_ref[:n], alive, fast=True), ref_counts)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.integers(1, 60), st.integers(1, 4))
+def test_adapt_kernel_is_identical(seed: int, n: int, k_sig: int) -> None:
+    """Adaptation (aware, live, not yet adapted, draw below market orientation) on both paths."""
+    rng = np.random.default_rng(seed)
+    aware = rng.random((n + 1, k_sig)) < 0.5
+    adapted = (rng.random((n, k_sig)) < 0.3) & aware[:n]
+    alive = rng.random(n) < 0.8
+    acting = np.flatnonzero(rng.random(k_sig) < 0.7)
+    u_act = rng.random((n, acting.size), dtype=np.float32)
+    mo = rng.uniform(0, 1, n)
+    ref = adapted.copy()
+    tries = aware[:n, acting] & ~ref[:, acting] & alive[:, None]
+    assert kernels.any_tries_kernel(aware, adapted, alive, acting) == bool(tries.any())
+    if tries.any():
+        ref[:, acting] |= tries & (u_act < mo[:, None])
+    fast = adapted.copy()
+    kernels.adapt_kernel(aware, fast, alive, acting, u_act, mo)
+    assert np.array_equal(fast, ref)

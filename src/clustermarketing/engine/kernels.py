@@ -192,3 +192,114 @@ def plan_kernel(
                     alone[j, i] = True
                     own_cost[i] += c
     return alone, outside, own_cost, outside_cost
+
+
+@_njit
+def alive_counts_kernel(aware: np.ndarray, alive: np.ndarray) -> np.ndarray:
+    """Per signal slot, how many live firms know it (``alive @ aware[:n]``, exact counts)."""
+    n = alive.size
+    k_sig = aware.shape[1]
+    cnt = np.zeros(k_sig, dtype=np.int64)
+    for i in range(n):
+        if alive[i]:
+            for k in range(k_sig):
+                cnt[k] += aware[i, k]
+    return cnt.astype(np.float64)
+
+
+@_njit
+def cascade_kernel(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    ld: np.ndarray,
+    use_ld: bool,
+    prev: np.ndarray,
+    alive: np.ndarray,
+    cols: np.ndarray,
+    hub_col: np.ndarray,
+    hub_add: np.ndarray,
+    use_hub: bool,
+    extra: np.ndarray,
+    use_extra: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The log-survival of :func:`.signals.cascade`: one pass over the senders, one over the ties.
+
+    The first pass packs, per sender ``j``, ``ld_j`` and the flags ``prev[j, cols] · alive_j``
+    (0/1 floats: the reference's ``send``) into one row, so that each tie entry touches one cache
+    line, and counts the star's reporters (live aware members linked to the centre). The second
+    pass gives each live firm ``i`` and slot ``c`` the sum ``Σ_k (data_k + ld_j) send_jc`` in CSR
+    order, term for term the reference's sparse product with the dissemination folded into the
+    weights (no copy of the matrix, no gather of ``ld``), plus the star's ``hub_col_i hub_add_c``
+    or the structure's ``extra_ic``. The sum is skipped (left 0) for dead firms and for firms
+    that already know the slots of the pass (their survival decides nothing: ``aware |= newly``);
+    there the result differs from the reference, everywhere else it is the same to the bit.
+    """
+    n = alive.size
+    m = cols.size
+    src = np.empty((n, m + 1))
+    reporters = np.zeros(m)
+    for j in range(n):
+        src[j, 0] = ld[j] if use_ld else 0.0
+        a = 1.0 if alive[j] else 0.0
+        for c in range(m):
+            src[j, c + 1] = a if prev[j, cols[c]] else 0.0
+        if use_hub and hub_col[j]:
+            for c in range(m):
+                reporters[c] += src[j, c + 1]
+    log_surv = np.zeros((n, m))
+    # slots two at a time with scalar accumulators (a loop over a runtime width is much slower)
+    for c0 in range(0, m, 2):
+        pair = c0 + 1 < m
+        for i in range(n):
+            if not alive[i] or (prev[i, cols[c0]] and (not pair or prev[i, cols[c0 + 1]])):
+                continue  # dead, or knows the slots already: its survival decides nothing
+            a0 = 0.0
+            a1 = 0.0
+            for kk in range(indptr[i], indptr[i + 1]):
+                j = indices[kk]
+                w = data[kk] + src[j, 0] if use_ld else data[kk]
+                a0 += w * src[j, c0 + 1]
+                if pair:
+                    a1 += w * src[j, c0 + 2]
+            log_surv[i, c0] = a0
+            if pair:
+                log_surv[i, c0 + 1] = a1
+    if use_hub or use_extra:
+        for i in range(n):
+            hub = 1.0 if (use_hub and hub_col[i]) else 0.0
+            for c in range(m):
+                if use_hub:
+                    log_surv[i, c] += hub * hub_add[c]
+                if use_extra:
+                    log_surv[i, c] += extra[i, c]
+    return log_surv, reporters
+
+
+@_njit
+def adapt_kernel(
+    aware: np.ndarray,
+    adapted: np.ndarray,
+    alive: np.ndarray,
+    acting: np.ndarray,
+    u_act: np.ndarray,
+    mo: np.ndarray,
+) -> None:
+    """Aware, live firms that have not adapted adapt with probability ``mo`` (in place)."""
+    for i in range(alive.size):
+        if not alive[i]:
+            continue
+        for c in range(acting.size):
+            k = acting[c]
+            adapted[i, k] |= aware[i, k] & (np.float64(u_act[i, c]) < mo[i])
+
+
+@_njit
+def any_tries_kernel(aware: np.ndarray, adapted: np.ndarray, alive: np.ndarray, acting) -> bool:
+    """Whether some live firm knows an acting signal it has not adapted to yet."""
+    for i in range(alive.size):
+        if alive[i]:
+            for k in acting:
+                if aware[i, k] and not adapted[i, k]:
+                    return True
+    return False

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from clustermarketing.engine import kernels
 from clustermarketing.engine.state import State, World
 from clustermarketing.engine.streams import Draws
 from clustermarketing.engine.structures import Structure
@@ -108,56 +109,150 @@ def spread(
     act = state.sig_active
     n = world.n
     alive = state.active
-    alive_f = alive.astype(np.float64)
     n_alive = max(1, int(alive.sum()))
+    fast = kernels.compiled()
     # only signals that some live firm has not heard of yet need the cascade
-    cols = np.flatnonzero(act & (alive_f @ aware[:n] < n_alive))
+    cols = np.flatnonzero(act & (_alive_counts(aware[:n], alive, fast) < n_alive))
     if cols.size:
-        prev = aware[:, cols]
+        prev = state.aware  # awareness before this period (aware is written below)
         # detection
         p_det = 1.0 - (1.0 - cfg.base_detection) * (1.0 - detect_own)
-        newly = (d.columns("detect", cols) < p_det[:, None]) & alive[:, None]
-        # tie cascade: log survival = Σ_j (W_s log(1−p_s) + W_w log(1−p_w))_ij a_j + Σ_j W_ij a_j log(1−d_j)
-        send = prev[:n] * alive_f[:, None]
+        ld = None
         if np.any(dissemination_own > 0):
-            # sender j's own dissemination multiplies its ties' survival by (1 − d_j): fold it
-            # into the weights (tie_log has the ties' sparsity pattern) and do one product
+            # sender j's own dissemination multiplies its ties' survival by (1 − d_j)
             ld = np.log1p(-np.minimum(dissemination_own, 1 - 1e-12))
-            weighted = tie_log.copy()
-            weighted.data += ld[tie_log.indices]
-            log_surv = weighted @ send
-        else:
-            log_surv = tie_log @ send
+        hub_col = hub_add = extra = None
         if structure is not None and structure.links:
             ps = 1.0 - (1.0 - cfg.p_structure) * (1.0 - dissemination_pooled)
             ph = 1.0 - (1.0 - cfg.p_hub) * (1.0 - dissemination_pooled)
-            hub_send = prev[n].astype(np.float64)
+            hub_send = prev[n, cols].astype(np.float64)
             if structure.hub_edges:
                 # star: the centre broadcasts with p_hub; members report back with p_structure
                 hub_col = structure.hub_linked
-                log_surv += np.outer(hub_col, np.log1p(-min(ph, 1 - 1e-12)) * hub_send)
-                reporters = hub_col.astype(np.float64) @ send
-                hub_p = 1.0 - (1.0 - ps) ** reporters
+                hub_add = np.log1p(-min(ph, 1 - 1e-12)) * hub_send
             else:
+                send = prev[:n, cols] * alive.astype(np.float64)[:, None]
                 a_send = np.vstack([send, hub_send[None, :]])
                 full = structure.adj @ (a_send * np.log1p(-min(ps, 1 - 1e-12)))
-                log_surv += full[:n]
+                extra = full[:n]
                 hub_p = 1.0 - np.exp(full[n])
+        newly, _, reporters = cascade(
+            tie_log=tie_log,
+            prev=prev,
+            alive=alive,
+            cols=cols,
+            ld=ld,
+            hub_col=hub_col,
+            hub_add=hub_add,
+            extra=extra,
+            p_det=p_det,
+            u_detect=d.columns("detect", cols),
+            u_spread=d.columns("spread", cols),
+        )
+        if structure is not None and structure.links:
+            if structure.hub_edges:
+                hub_p = 1.0 - (1.0 - ps) ** reporters
             hub_p = 1.0 - (1.0 - hub_p) * (1.0 - detect_hub)
             if state.hub_alive:
                 aware[n, cols] |= d.uniform("hub", state.sig_active.size)[cols] < hub_p
-        newly |= (d.columns("spread", cols) < -np.expm1(log_surv)) & alive[:, None]
         aware[:n, cols] |= newly
     # adaptation: aware firms act with probability = market orientation
     acting = np.flatnonzero(act)
-    tries = aware[:n, acting] & ~adapted[:, acting] & alive[:, None]
-    if tries.any():
-        adapted[:, acting] |= tries & (d.columns("act", acting) < world.mo[:, None])
+    if fast:
+        if kernels.any_tries_kernel(aware, adapted, alive, acting):
+            u_act = d.columns("act", acting)
+            kernels.adapt_kernel(aware, adapted, alive, acting, u_act, world.mo)
+    else:
+        tries = aware[:n, acting] & ~adapted[:, acting] & alive[:, None]
+        if tries.any():
+            adapted[:, acting] |= tries & (d.columns("act", acting) < world.mo[:, None])
     # time to 90% awareness
-    frac = (alive_f @ aware[:n]) / n_alive
+    frac = _alive_counts(aware[:n], alive, fast) / n_alive
     hit = act & (t90 < 0) & (frac >= 0.9)
     t90[hit] = state.t - state.sig_start[hit]
     return aware, adapted, t90
+
+
+def _alive_counts(aware: np.ndarray, alive: np.ndarray, fast: bool) -> np.ndarray:
+    """How many live firms know each signal slot (float64 counts)."""
+    if fast:
+        return kernels.alive_counts_kernel(aware, alive)
+    return alive.astype(np.float64) @ aware
+
+
+def cascade(
+    *,
+    tie_log: sp.csr_matrix,
+    prev: np.ndarray,
+    alive: np.ndarray,
+    cols: np.ndarray,
+    ld: np.ndarray | None,
+    hub_col: np.ndarray | None,
+    hub_add: np.ndarray | None,
+    extra: np.ndarray | None,
+    p_det: np.ndarray,
+    u_detect: np.ndarray,
+    u_spread: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Detection and the tie cascade for the signal slots ``cols``.
+
+    ``prev`` (n + 1, K) is the awareness before this period; the live firms' log-probability of
+    not hearing a signal is ``Σ_j (tie_log_ij + ld_j) prev_j alive_j`` (``ld`` the senders' own
+    dissemination ``log(1 − d_j)``, or None), plus the star centre's ``hub_col_i hub_add_c`` or
+    the structure's ``extra_ic``. A live firm learns the signal if its detection draw is below
+    ``p_det`` or its spread draw below ``1 − survival``. Returns ``(newly, log_surv, reporters)``:
+    ``newly`` (n, len(cols)) the firms that learn it, ``reporters`` (star only) the live aware
+    members linked to the centre. The compiled path (:func:`.kernels.cascade_kernel`) computes
+    ``log_surv`` and ``reporters`` in one pass (``log_surv`` is left 0 for dead firms and may be
+    for firms that knew the signal already, whose outcome it cannot change); the thresholds
+    are the same NumPy expressions on both paths.
+    """
+    use_hub = hub_add is not None
+    if kernels.compiled():
+        empty = np.zeros(0)
+        log_surv, reporters = kernels.cascade_kernel(
+            tie_log.indptr,
+            tie_log.indices,
+            tie_log.data,
+            empty if ld is None else ld,
+            ld is not None,
+            prev,
+            alive,
+            cols,
+            hub_col if use_hub else np.zeros(0, dtype=bool),
+            hub_add if use_hub else empty,
+            use_hub,
+            np.zeros((0, 0)) if extra is None else np.ascontiguousarray(extra),
+            extra is not None,
+        )
+        # the reference's thresholds with fewer temporaries (the same values, compared alike)
+        threshold = np.expm1(log_surv)
+        np.negative(threshold, out=threshold)
+        newly = u_spread < threshold
+        newly |= u_detect < p_det[:, None]
+        newly &= alive[:, None]
+        return newly, log_surv, (reporters if use_hub else None)
+    n = alive.size
+    alive_f = alive.astype(np.float64)
+    send = prev[:n, cols] * alive_f[:, None]
+    newly = (u_detect < p_det[:, None]) & alive[:, None]
+    # tie cascade: log survival = Σ_j (W_s log(1−p_s) + W_w log(1−p_w))_ij a_j + Σ_j W_ij a_j log(1−d_j)
+    if ld is not None:
+        # fold the senders' dissemination into the weights (tie_log has the ties' sparsity
+        # pattern) and do one product
+        weighted = tie_log.copy()
+        weighted.data += ld[tie_log.indices]
+        log_surv = weighted @ send
+    else:
+        log_surv = tie_log @ send
+    reporters = None
+    if use_hub:
+        log_surv += np.outer(hub_col, hub_add)
+        reporters = hub_col.astype(np.float64) @ send
+    if extra is not None:
+        log_surv += extra
+    newly |= (u_spread < -np.expm1(log_surv)) & alive[:, None]
+    return newly, log_surv, reporters
 
 
 def tie_log_matrix(world: World, cfg: DiffusionConfig) -> sp.csr_matrix:
