@@ -294,3 +294,33 @@ def test_market_kernels_match_numpy(case, routed: bool) -> None:
     for name, r, f in zip(names, ref_s, fast_s, strict=True):
         np.testing.assert_allclose(f, r, rtol=1e-9, atol=1e-12, err_msg=name)
         assert (f > 0).tolist() == (r > 0).tolist(), name  # same sold / not sold
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.integers(1, 200), st.booleans())
+def test_market_firms_kernel_matches_numpy(seed: int, n: int, scalar_hooks: bool) -> None:
+    """Per-firm costs and utility terms of market clearing: compiled == NumPy reference."""
+    from clustermarketing.engine.market import FirmTerms, firm_costs
+
+    rng = np.random.default_rng(seed)
+    terms = FirmTerms(
+        goodwill=rng.uniform(0, 3, n),
+        member_brand=0.4 if scalar_hooks else rng.uniform(0, 1, n),
+        promo_member=rng.uniform(0, 1, n),
+        promo_outside=rng.uniform(0, 1, n),
+        club=float(rng.uniform(0, 1)),
+        cost_factor=1.0 if scalar_hooks else rng.uniform(0.8, 1, n),
+        unit_charge=rng.uniform(0, 0.5, n),
+    )
+    args = (rng.random(n) < 0.5, rng.random(n) < 0.5, rng.random(n) < 0.4, rng.uniform(1, 9, n))
+    kw = {
+        "trust": rng.uniform(0, 1, n),
+        "saving": float(rng.uniform(0, 0.3)),
+        "fee": float(rng.uniform(0, 1)),
+        "transaction_cost": float(rng.uniform(0, 1)),
+        "commission": float(rng.uniform(0, 0.2)),
+    }
+    ref, fast = _both(firm_costs, *args, terms, **kw)
+    assert np.array_equal(ref[0], fast[0])  # free-riders
+    for r, f in zip(ref[1:], fast[1:], strict=True):
+        np.testing.assert_allclose(f, r, rtol=1e-9, atol=0)

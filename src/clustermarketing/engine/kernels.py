@@ -437,3 +437,52 @@ def market_sales_kernel(
         revenue[i] += price[k] * s
         distribution[i] += s * extra[k]
     return sales, margin, fixed_arg, units, revenue, distribution
+
+
+@_njit
+def market_firms_kernel(
+    eff: np.ndarray,
+    contributes: np.ndarray,
+    contrib: np.ndarray,
+    base_cost: np.ndarray,
+    cost_factor: np.ndarray,
+    unit_charge: np.ndarray,
+    trust: np.ndarray,
+    goodwill: np.ndarray,
+    member_brand: np.ndarray,
+    promo_member: np.ndarray,
+    promo_outside: np.ndarray,
+    club: float,
+    saving: float,
+    fee: float,
+    transaction_cost: float,
+    member_scale: float,
+):
+    """The per-firm cost and utility terms of :func:`.market.firm_costs`, one pass per firm."""
+    n = eff.size
+    free_rider = np.empty(n, dtype=np.bool_)
+    unit_cost = np.empty(n)
+    cheat_unit = np.empty(n)
+    base = np.empty(n)
+    firm_cost = np.empty(n)
+    scale = np.empty(n)
+    brand = np.empty(n)
+    promo = np.empty(n)
+    cheat_factor = 1.0 - saving
+    for i in range(n):
+        e = eff[i]
+        fr = e and not contributes[i]
+        free_rider[i] = fr
+        cheat = cheat_factor if fr else 1.0
+        bc = base_cost[i] * (cost_factor[i] if e else 1.0)
+        base[i] = bc
+        uc = bc * cheat
+        unit_cost[i] = uc
+        cheat_unit[i] = bc * (1.0 - cheat)
+        f = fee if contrib[i] else 0.0
+        tr = transaction_cost * (1.0 - trust[i])
+        firm_cost[i] = uc + ((f + tr + unit_charge[i]) if e else 0.0)
+        scale[i] = member_scale if e else 1.0
+        brand[i] = goodwill[i] + (member_brand[i] if e else 0.0)
+        promo[i] = (promo_member[i] + club) if e else promo_outside[i]
+    return free_rider, unit_cost, cheat_unit, base, firm_cost, scale, brand, promo

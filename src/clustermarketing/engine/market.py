@@ -142,6 +142,72 @@ class Market:
         return out
 
 
+def firm_costs(
+    eff: np.ndarray,
+    contributes: np.ndarray,
+    contrib: np.ndarray,
+    base_cost: np.ndarray,
+    terms: FirmTerms,
+    *,
+    trust: np.ndarray,
+    saving: float,
+    fee: float,
+    transaction_cost: float,
+    commission: float,
+) -> tuple[np.ndarray, ...]:
+    """Per firm: free-rider flag, unit cost, the production cost a free-rider saves per unit,
+    the unit cost before cutting corners, the marginal cost before the commission, the
+    commission's cost scale, brand utility and promotion utility.
+
+    Members (``eff``) get the member terms; a free-rider (a member that does not contribute)
+    cuts corners by ``saving``; contributors pay the per-unit ``fee``; every member pays the
+    trust-dependent transaction cost and the mechanisms' per-unit charge; the commission
+    raises a member's marginal cost to ``c / (1 − r)``. The compiled path
+    (:func:`.kernels.market_firms_kernel`) computes the same in one pass.
+    """
+    member_scale = 1.0 / (1.0 - min(commission, 0.99))
+    if kernels.compiled():
+        n = eff.size
+
+        def per_firm(x) -> np.ndarray:
+            return np.broadcast_to(np.asarray(x, dtype=np.float64), (n,))
+
+        return kernels.market_firms_kernel(
+            eff,
+            contributes,
+            contrib,
+            per_firm(base_cost),
+            per_firm(terms.cost_factor),
+            per_firm(terms.unit_charge),
+            per_firm(trust),
+            per_firm(terms.goodwill),
+            per_firm(terms.member_brand),
+            per_firm(terms.promo_member),
+            per_firm(terms.promo_outside),
+            float(terms.club),
+            float(saving),
+            float(fee),
+            float(transaction_cost),
+            float(member_scale),
+        )
+    free_rider = eff & ~contributes
+    # a free-rider cuts corners on the cooperative's rules (an assumed private temptation)
+    cheat = np.where(free_rider, 1.0 - saving, 1.0)
+    member_base = base_cost * np.where(eff, terms.cost_factor, 1.0)
+    unit_cost = member_base * cheat
+    cheat_unit = member_base * (1.0 - cheat)
+    # per-unit dues (contributors only: a free-rider withholds them) and trust-dependent
+    # transaction costs of trading through the cooperative are marginal costs of a member
+    dues = np.where(contrib, fee, 0.0)
+    transaction = transaction_cost * (1.0 - trust)
+    # mechanisms' per-unit charges on members (a licence fee) are marginal costs too
+    firm_cost = unit_cost + np.where(eff, dues + transaction + terms.unit_charge, 0.0)
+    scale = np.where(eff, member_scale, 1.0)
+    brand = terms.goodwill + np.where(eff, terms.member_brand, 0.0)
+    promo = np.where(eff, terms.promo_member + terms.club, terms.promo_outside)
+    return free_rider, unit_cost, cheat_unit, member_base, firm_cost, scale, brand, promo
+
+
 def pair_terms(
     flat: np.ndarray,
     m_count: int,
@@ -297,25 +363,23 @@ def clear_market(
     n, m_count, n_seg = w.n, w.n_markets, w.n_segments
     flat = np.flatnonzero(avail.ravel())
     terms = firm_terms(p, hooks=hooks)
-    free_rider = eff & ~state.contributes
-    # a free-rider cuts corners on the cooperative's rules (an assumed private temptation)
-    cheat = np.where(free_rider, 1.0 - model.regulation.cheat_cost_saving, 1.0)
-    unit_cost = w.base_cost * np.where(eff, terms.cost_factor, 1.0) * cheat
-    cheat_unit = w.base_cost * np.where(eff, terms.cost_factor, 1.0) * (1.0 - cheat)
-    # per-unit dues (contributors only: a free-rider withholds them) and trust-dependent
-    # transaction costs of trading through the cooperative are marginal costs of a member
-    fee = np.where(p.contrib, model.contract.per_unit_fee, 0.0)
-    transaction = sc.trust.transaction_cost * (1.0 - state.trust)
     commission = model.contract.commission_rate
-    # mechanisms' per-unit charges on members (a licence fee) are marginal costs too
-    firm_cost = unit_cost + np.where(eff, fee + transaction + terms.unit_charge, 0.0)
-    scale = np.where(eff, 1.0 / (1.0 - min(commission, 0.99)), 1.0)
+    free_rider, unit_cost, cheat_unit, member_base, firm_cost, scale, brand, promo = firm_costs(
+        eff,
+        state.contributes,
+        p.contrib,
+        w.base_cost,
+        terms,
+        trust=state.trust,
+        saving=model.regulation.cheat_cost_saving,
+        fee=model.contract.per_unit_fee,
+        transaction_cost=sc.trust.transaction_cost,
+        commission=commission,
+    )
     via_pair = via.ravel()[flat] if via is not None else np.zeros(flat.size, dtype=bool)
     route = None
     if via_pair.any() and hooks.has("route_cost"):
         route = np.where(via_pair, hooks.call("route_cost", p).ravel()[flat], 0.0)
-    brand = terms.goodwill + np.where(eff, terms.member_brand, 0.0)
-    promo = np.where(eff, terms.promo_member + terms.club, terms.promo_outside)
     dist = np.zeros(m_count)
     dist[1:] = sc.demand.distribution_cost
     sig = np.flatnonzero(state.sig_active & ~state.sig_new_market)
@@ -407,10 +471,7 @@ def clear_market(
         commission=commission,
         free_rider=free_rider,
         cheat_saved=cheat_unit * units,
-        cheat_potential=w.base_cost
-        * np.where(eff, terms.cost_factor, 1.0)
-        * model.regulation.cheat_cost_saving
-        * units,
+        cheat_potential=member_base * model.regulation.cheat_cost_saving * units,
         terms=terms,
         channel_share=shared,
         route_factor=route_factor,
