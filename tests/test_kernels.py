@@ -222,3 +222,105 @@ def test_adapt_kernel_is_identical(seed: int, n: int, k_sig: int) -> None:
     fast = adapted.copy()
     kernels.adapt_kernel(aware, fast, alive, acting, u_act, mo)
     assert np.array_equal(fast, ref)
+
+
+@st.composite
+def market_pairs(draw: st.DrawFn):
+    """Random packed (firm, market) pairs with firm, market and signal terms."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**31 - 1)))
+    n = draw(st.integers(1, 50))
+    m_count = draw(st.integers(1, 5))
+    n_seg = draw(st.integers(1, 3))
+    k_sig = draw(st.integers(0, 4))
+    flat = np.flatnonzero(rng.random(n * m_count) < draw(st.floats(0.05, 1)))
+    dist = np.zeros(m_count)
+    dist[1:] = rng.uniform(0, 2)
+    sig_market = rng.integers(0, m_count, k_sig)
+    sig_segment = rng.integers(0, n_seg, k_sig)
+    route = rng.uniform(0, 3, flat.size) * (rng.random(flat.size) < 0.5)
+    kw = {
+        "firm_cost": rng.uniform(1, 20, n),
+        "scale": np.where(rng.random(n) < 0.5, 1.0 / (1.0 - rng.uniform(0, 0.3)), 1.0),
+        "brand": rng.normal(0, 1, n),
+        "promo": rng.uniform(0, 2, n),
+        "quality": rng.uniform(0, 3, n),
+        "log_var": np.log(rng.integers(1, 8, n)),
+        "segment": rng.integers(0, n_seg, n),
+        "dist": dist,
+        "a": rng.uniform(0.5, 2, m_count),
+        "brand_sens": rng.uniform(0, 1, m_count),
+        "b": rng.uniform(0.05, 0.5, m_count),
+        "market_cost": rng.uniform(0, 2, (n, m_count)),
+        "xi": rng.normal(0, 1, (n, m_count)),
+        "price": rng.uniform(1, 30, (n, m_count)),
+        "sig_market": sig_market,
+        "sig_segment": sig_segment,
+        "sig_adapted": rng.random((n, k_sig)) < 0.5,
+        "signal_value": rng.uniform(0, 1),
+        "route": route if draw(st.booleans()) else None,
+    }
+    return flat, m_count, n_seg, kw, rng
+
+
+@settings(max_examples=60, deadline=None)
+@given(market_pairs(), st.booleans())
+def test_market_kernels_match_numpy(case, routed: bool) -> None:
+    """Per-pair terms, demand and sales of market clearing: compiled == NumPy reference."""
+    from clustermarketing.engine.market import pair_demand, pair_sales, pair_terms
+
+    flat, m_count, n_seg, kw, rng = case
+    n = kw["firm_cost"].size
+    ref, fast = _both(pair_terms, flat, m_count, n_seg, **kw)
+    names = ("fi", "fm", "extra", "cost", "persuasive", "delta", "group", "b", "p0")
+    for name, r, f in zip(names, ref, fast, strict=True):
+        if name in ("fi", "fm", "group"):  # discrete: identical
+            assert np.array_equal(r, f), name
+        else:
+            np.testing.assert_allclose(f, r, rtol=1e-9, atol=0, err_msg=name)
+    fi, fm, extra, cost, persuasive, delta, _, b_pair, _ = ref
+    share = rng.uniform(0, 0.5, flat.size)
+    size, weight = rng.uniform(10, 1000, m_count), rng.uniform(0.1, 1, n_seg)
+    seg = kw["segment"]
+    ref_d, fast_d = _both(pair_demand, fi, fm, seg, size, weight, share, n)
+    for r, f in zip(ref_d, fast_d, strict=True):
+        np.testing.assert_allclose(f, r, rtol=1e-9, atol=0)
+    demand, _ = ref_d
+    factor = np.where(rng.random(n) < 0.5, rng.uniform(0, 1, n), 1.0)
+    route_factor = rng.uniform(0, 1, flat.size) if routed else None
+    price = cost + rng.uniform(0, 10, flat.size)
+    args = (fi, demand, factor, price, cost, extra, delta, persuasive, b_pair, n, route_factor)
+    ref_s, fast_s = _both(pair_sales, *args)
+    names = ("sales", "margin", "fixed_arg", "units", "revenue", "distribution")
+    for name, r, f in zip(names, ref_s, fast_s, strict=True):
+        np.testing.assert_allclose(f, r, rtol=1e-9, atol=1e-12, err_msg=name)
+        assert (f > 0).tolist() == (r > 0).tolist(), name  # same sold / not sold
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.integers(1, 200), st.booleans())
+def test_market_firms_kernel_matches_numpy(seed: int, n: int, scalar_hooks: bool) -> None:
+    """Per-firm costs and utility terms of market clearing: compiled == NumPy reference."""
+    from clustermarketing.engine.market import FirmTerms, firm_costs
+
+    rng = np.random.default_rng(seed)
+    terms = FirmTerms(
+        goodwill=rng.uniform(0, 3, n),
+        member_brand=0.4 if scalar_hooks else rng.uniform(0, 1, n),
+        promo_member=rng.uniform(0, 1, n),
+        promo_outside=rng.uniform(0, 1, n),
+        club=float(rng.uniform(0, 1)),
+        cost_factor=1.0 if scalar_hooks else rng.uniform(0.8, 1, n),
+        unit_charge=rng.uniform(0, 0.5, n),
+    )
+    args = (rng.random(n) < 0.5, rng.random(n) < 0.5, rng.random(n) < 0.4, rng.uniform(1, 9, n))
+    kw = {
+        "trust": rng.uniform(0, 1, n),
+        "saving": float(rng.uniform(0, 0.3)),
+        "fee": float(rng.uniform(0, 1)),
+        "transaction_cost": float(rng.uniform(0, 1)),
+        "commission": float(rng.uniform(0, 0.2)),
+    }
+    ref, fast = _both(firm_costs, *args, terms, **kw)
+    assert np.array_equal(ref[0], fast[0])  # free-riders
+    for r, f in zip(ref[1:], fast[1:], strict=True):
+        np.testing.assert_allclose(f, r, rtol=1e-9, atol=0)

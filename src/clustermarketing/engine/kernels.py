@@ -303,3 +303,186 @@ def any_tries_kernel(aware: np.ndarray, adapted: np.ndarray, alive: np.ndarray, 
                 if aware[i, k] and not adapted[i, k]:
                     return True
     return False
+
+
+@_njit
+def market_pairs_kernel(
+    flat: np.ndarray,
+    m_count: int,
+    n_seg: int,
+    firm_cost: np.ndarray,
+    scale: np.ndarray,
+    brand: np.ndarray,
+    promo: np.ndarray,
+    quality: np.ndarray,
+    log_var: np.ndarray,
+    segment: np.ndarray,
+    dist: np.ndarray,
+    a: np.ndarray,
+    brand_sens: np.ndarray,
+    b: np.ndarray,
+    market_cost: np.ndarray,
+    xi: np.ndarray,
+    price: np.ndarray,
+    sig_market: np.ndarray,
+    sig_segment: np.ndarray,
+    sig_adapted: np.ndarray,
+    signal_value: float,
+    route: np.ndarray,
+    use_route: bool,
+):
+    """The per-pair terms of :func:`.market.clear_market` before pricing, one pass over the pairs.
+
+    Per pair ``k`` (firm ``i``, market ``m``): the extra cost ``dist_m + market_cost_im`` (+ the
+    route cost), the marginal cost ``(firm_cost_i + extra) scale_i``, the persuasive utility
+    ``brand_i bs_m + promo_i``, ``δ = a_m q_i + ln V_i + ξ_im`` (+ the signal bonus of each
+    adapted, matching signal, added in slot order) ``+ persuasive``, the (market, segment) group,
+    ``b_m`` and the warm-start price — the reference's expressions in the reference's order.
+    """
+    n_p = flat.size
+    n_k = sig_market.size
+    fi = np.empty(n_p, dtype=np.int64)
+    fm = np.empty(n_p, dtype=np.int64)
+    extra = np.empty(n_p)
+    cost = np.empty(n_p)
+    persuasive = np.empty(n_p)
+    delta = np.empty(n_p)
+    group = np.empty(n_p, dtype=np.int64)
+    b_pair = np.empty(n_p)
+    p0 = np.empty(n_p)
+    for k in range(n_p):
+        f = flat[k]
+        i = f // m_count
+        m = f - i * m_count
+        fi[k] = i
+        fm[k] = m
+        e = dist[m] + market_cost[i, m]
+        if use_route:
+            e = e + route[k]
+        extra[k] = e
+        cost[k] = (firm_cost[i] + e) * scale[i]
+        pers = brand[i] * brand_sens[m] + promo[i]
+        persuasive[k] = pers
+        base = a[m] * quality[i] + log_var[i] + xi[i, m]
+        seg = segment[i]
+        for s in range(n_k):
+            if sig_market[s] == m and sig_segment[s] == seg and sig_adapted[i, s]:
+                base += signal_value
+        delta[k] = base + pers
+        group[k] = m * n_seg + seg
+        b_pair[k] = b[m]
+        p0[k] = price[i, m]
+    return fi, fm, extra, cost, persuasive, delta, group, b_pair, p0
+
+
+@_njit
+def market_demand_kernel(
+    fi: np.ndarray,
+    fm: np.ndarray,
+    segment: np.ndarray,
+    market_size: np.ndarray,
+    seg_weight: np.ndarray,
+    share: np.ndarray,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Demand per pair ``size_m · weight_seg · share`` and its sum per firm (``bincount``)."""
+    n_p = fi.size
+    demand = np.empty(n_p)
+    total = np.zeros(n)
+    for k in range(n_p):
+        i = fi[k]
+        d = market_size[fm[k]] * seg_weight[segment[i]] * share[k]
+        demand[k] = d
+        total[i] += d
+    return demand, total
+
+
+@_njit
+def market_sales_kernel(
+    fi: np.ndarray,
+    demand: np.ndarray,
+    factor: np.ndarray,
+    price: np.ndarray,
+    cost: np.ndarray,
+    extra: np.ndarray,
+    delta: np.ndarray,
+    persuasive: np.ndarray,
+    b_pair: np.ndarray,
+    n: int,
+    route_factor: np.ndarray,
+    use_route: bool,
+):
+    """Sales within capacity and channels and their per-firm sums, one pass over the pairs.
+
+    ``sales = demand · factor_i`` (× ``route_factor`` where ``use_route``), ``margin = (p − c) sales``, the exponent of the fixed
+    inclusive value ``δ − persuasive − b p`` (its ``exp`` stays NumPy's), and per firm the units,
+    revenue ``Σ p sales`` and distribution cost ``Σ sales · extra`` in pair order (as ``bincount``).
+    """
+    n_p = fi.size
+    sales = np.empty(n_p)
+    margin = np.empty(n_p)
+    fixed_arg = np.empty(n_p)
+    units = np.zeros(n)
+    revenue = np.zeros(n)
+    distribution = np.zeros(n)
+    for k in range(n_p):
+        i = fi[k]
+        s = demand[k] * factor[i]
+        if use_route:
+            s = s * route_factor[k]
+        sales[k] = s
+        margin[k] = (price[k] - cost[k]) * s
+        fixed_arg[k] = delta[k] - persuasive[k] - b_pair[k] * price[k]
+        units[i] += s
+        revenue[i] += price[k] * s
+        distribution[i] += s * extra[k]
+    return sales, margin, fixed_arg, units, revenue, distribution
+
+
+@_njit
+def market_firms_kernel(
+    eff: np.ndarray,
+    contributes: np.ndarray,
+    contrib: np.ndarray,
+    base_cost: np.ndarray,
+    cost_factor: np.ndarray,
+    unit_charge: np.ndarray,
+    trust: np.ndarray,
+    goodwill: np.ndarray,
+    member_brand: np.ndarray,
+    promo_member: np.ndarray,
+    promo_outside: np.ndarray,
+    club: float,
+    saving: float,
+    fee: float,
+    transaction_cost: float,
+    member_scale: float,
+):
+    """The per-firm cost and utility terms of :func:`.market.firm_costs`, one pass per firm."""
+    n = eff.size
+    free_rider = np.empty(n, dtype=np.bool_)
+    unit_cost = np.empty(n)
+    cheat_unit = np.empty(n)
+    base = np.empty(n)
+    firm_cost = np.empty(n)
+    scale = np.empty(n)
+    brand = np.empty(n)
+    promo = np.empty(n)
+    cheat_factor = 1.0 - saving
+    for i in range(n):
+        e = eff[i]
+        fr = e and not contributes[i]
+        free_rider[i] = fr
+        cheat = cheat_factor if fr else 1.0
+        bc = base_cost[i] * (cost_factor[i] if e else 1.0)
+        base[i] = bc
+        uc = bc * cheat
+        unit_cost[i] = uc
+        cheat_unit[i] = bc * (1.0 - cheat)
+        f = fee if contrib[i] else 0.0
+        tr = transaction_cost * (1.0 - trust[i])
+        firm_cost[i] = uc + ((f + tr + unit_charge[i]) if e else 0.0)
+        scale[i] = member_scale if e else 1.0
+        brand[i] = goodwill[i] + (member_brand[i] if e else 0.0)
+        promo[i] = (promo_member[i] + club) if e else promo_outside[i]
+    return free_rider, unit_cost, cheat_unit, base, firm_cost, scale, brand, promo

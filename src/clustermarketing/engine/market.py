@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clustermarketing.engine import kernels
 from clustermarketing.engine.functions import F_INDEX
 from clustermarketing.engine.mechanisms import Mechanisms, Period
 from clustermarketing.engine.pricing import solve_packed
@@ -141,6 +142,205 @@ class Market:
         return out
 
 
+def firm_costs(
+    eff: np.ndarray,
+    contributes: np.ndarray,
+    contrib: np.ndarray,
+    base_cost: np.ndarray,
+    terms: FirmTerms,
+    *,
+    trust: np.ndarray,
+    saving: float,
+    fee: float,
+    transaction_cost: float,
+    commission: float,
+) -> tuple[np.ndarray, ...]:
+    """Per firm: free-rider flag, unit cost, the production cost a free-rider saves per unit,
+    the unit cost before cutting corners, the marginal cost before the commission, the
+    commission's cost scale, brand utility and promotion utility.
+
+    Members (``eff``) get the member terms; a free-rider (a member that does not contribute)
+    cuts corners by ``saving``; contributors pay the per-unit ``fee``; every member pays the
+    trust-dependent transaction cost and the mechanisms' per-unit charge; the commission
+    raises a member's marginal cost to ``c / (1 − r)``. The compiled path
+    (:func:`.kernels.market_firms_kernel`) computes the same in one pass.
+    """
+    member_scale = 1.0 / (1.0 - min(commission, 0.99))
+    if kernels.compiled():
+        n = eff.size
+
+        def per_firm(x) -> np.ndarray:
+            return np.broadcast_to(np.asarray(x, dtype=np.float64), (n,))
+
+        return kernels.market_firms_kernel(
+            eff,
+            contributes,
+            contrib,
+            per_firm(base_cost),
+            per_firm(terms.cost_factor),
+            per_firm(terms.unit_charge),
+            per_firm(trust),
+            per_firm(terms.goodwill),
+            per_firm(terms.member_brand),
+            per_firm(terms.promo_member),
+            per_firm(terms.promo_outside),
+            float(terms.club),
+            float(saving),
+            float(fee),
+            float(transaction_cost),
+            float(member_scale),
+        )
+    free_rider = eff & ~contributes
+    # a free-rider cuts corners on the cooperative's rules (an assumed private temptation)
+    cheat = np.where(free_rider, 1.0 - saving, 1.0)
+    member_base = base_cost * np.where(eff, terms.cost_factor, 1.0)
+    unit_cost = member_base * cheat
+    cheat_unit = member_base * (1.0 - cheat)
+    # per-unit dues (contributors only: a free-rider withholds them) and trust-dependent
+    # transaction costs of trading through the cooperative are marginal costs of a member
+    dues = np.where(contrib, fee, 0.0)
+    transaction = transaction_cost * (1.0 - trust)
+    # mechanisms' per-unit charges on members (a licence fee) are marginal costs too
+    firm_cost = unit_cost + np.where(eff, dues + transaction + terms.unit_charge, 0.0)
+    scale = np.where(eff, member_scale, 1.0)
+    brand = terms.goodwill + np.where(eff, terms.member_brand, 0.0)
+    promo = np.where(eff, terms.promo_member + terms.club, terms.promo_outside)
+    return free_rider, unit_cost, cheat_unit, member_base, firm_cost, scale, brand, promo
+
+
+def pair_terms(
+    flat: np.ndarray,
+    m_count: int,
+    n_seg: int,
+    *,
+    firm_cost: np.ndarray,
+    scale: np.ndarray,
+    brand: np.ndarray,
+    promo: np.ndarray,
+    quality: np.ndarray,
+    log_var: np.ndarray,
+    segment: np.ndarray,
+    dist: np.ndarray,
+    a: np.ndarray,
+    brand_sens: np.ndarray,
+    b: np.ndarray,
+    market_cost: np.ndarray,
+    xi: np.ndarray,
+    price: np.ndarray,
+    sig_market: np.ndarray,
+    sig_segment: np.ndarray,
+    sig_adapted: np.ndarray,
+    signal_value: float,
+    route: np.ndarray | None = None,
+) -> tuple[np.ndarray, ...]:
+    """The packed pairs' terms before pricing (:func:`pair_base`, :func:`pair_extra_cost`).
+
+    Returns firm, market, extra cost (+ ``route``), marginal cost, persuasive utility, δ,
+    (market, segment) group, ``b`` and the warm-start price per pair. The signals are those
+    that shift demand (``sig_*`` their market, segment and the firms' adaptation, ``(n, K)``).
+    The compiled path (:func:`.kernels.market_pairs_kernel`) computes the same in one pass.
+    """
+    if kernels.compiled():
+        use_route = route is not None
+        return kernels.market_pairs_kernel(
+            flat,
+            m_count,
+            n_seg,
+            firm_cost,
+            scale,
+            brand,
+            promo,
+            quality,
+            log_var,
+            segment,
+            dist,
+            a,
+            brand_sens,
+            b,
+            market_cost,
+            xi,
+            price,
+            sig_market,
+            sig_segment,
+            sig_adapted,
+            float(signal_value),
+            route if use_route else np.zeros(0),
+            use_route,
+        )
+    fi, fm = flat // m_count, flat % m_count
+    extra = dist[fm] + market_cost[fi, fm]
+    if route is not None:
+        extra = extra + route
+    cost = (firm_cost[fi] + extra) * scale[fi]
+    persuasive = brand[fi] * brand_sens[fm] + promo[fi]
+    base = a[fm] * quality[fi] + log_var[fi] + xi[fi, fm]
+    for s in range(sig_market.size):
+        hit = (fm == sig_market[s]) & (segment[fi] == sig_segment[s])
+        hit &= sig_adapted[fi, s]
+        base[hit] += signal_value
+    delta = base + persuasive
+    group = fm * n_seg + segment[fi]
+    return fi, fm, extra, cost, persuasive, delta, group, b[fm], price[fi, fm]
+
+
+def pair_demand(
+    fi: np.ndarray,
+    fm: np.ndarray,
+    segment: np.ndarray,
+    market_size: np.ndarray,
+    seg_weight: np.ndarray,
+    share: np.ndarray,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Demand per pair (market size × segment weight × share) and its total per firm."""
+    if kernels.compiled():
+        return kernels.market_demand_kernel(fi, fm, segment, market_size, seg_weight, share, n)
+    demand = market_size[fm] * seg_weight[segment[fi]] * share
+    return demand, np.bincount(fi, weights=demand, minlength=n)
+
+
+def pair_sales(
+    fi: np.ndarray,
+    demand: np.ndarray,
+    factor: np.ndarray,
+    price: np.ndarray,
+    cost: np.ndarray,
+    extra: np.ndarray,
+    delta: np.ndarray,
+    persuasive: np.ndarray,
+    b_pair: np.ndarray,
+    n: int,
+    route_factor: np.ndarray | None = None,
+) -> tuple[np.ndarray, ...]:
+    """Sales (demand × the firm's rationing factor × ``route_factor``), margins, the exponent
+    of the fixed inclusive value, and per firm the units, revenue and distribution cost."""
+    if kernels.compiled():
+        use_route = route_factor is not None
+        return kernels.market_sales_kernel(
+            fi,
+            demand,
+            factor,
+            price,
+            cost,
+            extra,
+            delta,
+            persuasive,
+            b_pair,
+            n,
+            route_factor if use_route else np.zeros(0),
+            use_route,
+        )
+    sales = demand * factor[fi]
+    if route_factor is not None:
+        sales = sales * route_factor
+    margin = (price - cost) * sales
+    fixed_arg = delta - persuasive - b_pair * price
+    units = np.bincount(fi, weights=sales, minlength=n)
+    revenue = np.bincount(fi, weights=price * sales, minlength=n)
+    distribution = np.bincount(fi, weights=sales * extra, minlength=n)
+    return sales, margin, fixed_arg, units, revenue, distribution
+
+
 def clear_market(
     p: Period,
     *,
@@ -162,48 +362,67 @@ def clear_market(
     state, w, sc, model, eff = p.state, p.world, p.sc, p.model, p.eff
     n, m_count, n_seg = w.n, w.n_markets, w.n_segments
     flat = np.flatnonzero(avail.ravel())
-    fi, fm = flat // m_count, flat % m_count
     terms = firm_terms(p, hooks=hooks)
-    free_rider = eff & ~state.contributes
-    # a free-rider cuts corners on the cooperative's rules (an assumed private temptation)
-    cheat = np.where(free_rider, 1.0 - model.regulation.cheat_cost_saving, 1.0)
-    unit_cost = w.base_cost * np.where(eff, terms.cost_factor, 1.0) * cheat
-    cheat_unit = w.base_cost * np.where(eff, terms.cost_factor, 1.0) * (1.0 - cheat)
-    # per-unit dues (contributors only: a free-rider withholds them) and trust-dependent
-    # transaction costs of trading through the cooperative are marginal costs of a member
-    fee = np.where(p.contrib, model.contract.per_unit_fee, 0.0)
-    transaction = sc.trust.transaction_cost * (1.0 - state.trust)
     commission = model.contract.commission_rate
-    # mechanisms' per-unit charges on members (a licence fee) are marginal costs too
-    firm_cost = unit_cost + np.where(eff, fee + transaction + terms.unit_charge, 0.0)
-    scale = np.where(eff, 1.0 / (1.0 - min(commission, 0.99)), 1.0)
-    extra = pair_extra_cost(p, fi, fm)
+    free_rider, unit_cost, cheat_unit, member_base, firm_cost, scale, brand, promo = firm_costs(
+        eff,
+        state.contributes,
+        p.contrib,
+        w.base_cost,
+        terms,
+        trust=state.trust,
+        saving=model.regulation.cheat_cost_saving,
+        fee=model.contract.per_unit_fee,
+        transaction_cost=sc.trust.transaction_cost,
+        commission=commission,
+    )
     via_pair = via.ravel()[flat] if via is not None else np.zeros(flat.size, dtype=bool)
+    route = None
     if via_pair.any() and hooks.has("route_cost"):
-        extra = extra + np.where(via_pair, hooks.call("route_cost", p).ravel()[flat], 0.0)
-    cost = (firm_cost[fi] + extra) * scale[fi]
-    brand = terms.goodwill + np.where(eff, terms.member_brand, 0.0)
-    promo = np.where(eff, terms.promo_member + terms.club, terms.promo_outside)
-    persuasive = brand[fi] * w.brand_sens[fm] + promo[fi]
-    delta = pair_base(p, fi, fm) + persuasive
+        route = np.where(via_pair, hooks.call("route_cost", p).ravel()[flat], 0.0)
+    dist = np.zeros(m_count)
+    dist[1:] = sc.demand.distribution_cost
+    sig = np.flatnonzero(state.sig_active & ~state.sig_new_market)
+    fi, fm, extra, cost, persuasive, delta, group, b_pair, p0 = pair_terms(
+        flat,
+        m_count,
+        n_seg,
+        firm_cost=firm_cost,
+        scale=scale,
+        brand=brand,
+        promo=promo,
+        quality=state.quality,
+        log_var=np.log(w.varieties),
+        segment=w.segment,
+        dist=dist,
+        a=w.a,
+        brand_sens=w.brand_sens,
+        b=w.b,
+        market_cost=w.market_cost,
+        xi=w.xi,
+        price=state.price,
+        sig_market=state.sig_market[sig],
+        sig_segment=state.sig_segment[sig],
+        sig_adapted=state.adapted[:, sig],
+        signal_value=sc.demand.signal_value,
+        route=route,
+    )
     if hooks.has("pair_utility"):  # e.g. complementary bundles with partners (real, not persuasive)
         delta = delta + np.where(eff[fi], hooks.call("pair_utility", p).ravel()[flat], 0.0)
-    group = fm * n_seg + w.segment[fi]
     exp_u0 = np.exp(w.u0)[np.arange(m_count * n_seg) // n_seg]
     sol = solve_packed(
         cost,
         delta,
-        w.b[fm],
+        b_pair,
         group,
         exp_u0,
-        state.price.ravel()[flat],
+        p0,
         members=eff[fi] if pricing == "cartel" else None,
         tol=sc.solver.tolerance,
         max_iter=sc.solver.max_iterations,
         damping=sc.solver.damping,
     )
-    demand = state.market_size[fm] * p.seg_weight[w.segment[fi]] * sol.share
-    total = np.bincount(fi, weights=demand, minlength=n)
+    demand, total = pair_demand(fi, fm, w.segment, state.market_size, p.seg_weight, sol.share, n)
     own_channel = w.own_channel + state.channel_added
     shared = np.zeros(n)
     ch = F_INDEX["channel_development"]
@@ -219,15 +438,17 @@ def clear_market(
         channel = channel + np.where(eff, hooks.call("member_channel_extra", p), 0.0)
     limit = np.minimum(capacity, channel)
     factor = np.minimum(1.0, np.divide(limit, total, out=np.ones(n), where=total > limit))
-    sales = demand * factor[fi]
-    route_factor = np.ones(flat.size)
+    route_factor = None
     if via_pair.any() and hooks.has("route_limit"):
-        route_factor = hooks.call("route_limit", p, fi=fi, fm=fm, via=via_pair, demand=sales)
-        sales = sales * route_factor
-    margin = (sol.price - cost) * sales
-    fixed = np.bincount(
-        group, weights=np.exp(delta - persuasive - w.b[fm] * sol.price), minlength=exp_u0.size
+        route_factor = hooks.call(
+            "route_limit", p, fi=fi, fm=fm, via=via_pair, demand=demand * factor[fi]
+        )
+    sales, margin, fixed_arg, units, revenue, distribution = pair_sales(
+        fi, demand, factor, sol.price, cost, extra, delta, persuasive, b_pair, n, route_factor
     )
+    fixed = np.bincount(group, weights=np.exp(fixed_arg), minlength=exp_u0.size)
+    if route_factor is None:
+        route_factor = np.ones(flat.size)
     return Market(
         flat=flat,
         firm=fi,
@@ -243,17 +464,14 @@ def clear_market(
         inclusive_fixed=fixed.reshape(m_count, n_seg),
         iterations=sol.iterations,
         converged=sol.converged,
-        units=np.bincount(fi, weights=sales, minlength=n),
-        revenue=np.bincount(fi, weights=sol.price * sales, minlength=n),
-        distribution=np.bincount(fi, weights=sales * extra, minlength=n),
+        units=units,
+        revenue=revenue,
+        distribution=distribution,
         unit_cost=unit_cost,
         commission=commission,
         free_rider=free_rider,
-        cheat_saved=cheat_unit * np.bincount(fi, weights=sales, minlength=n),
-        cheat_potential=w.base_cost
-        * np.where(eff, terms.cost_factor, 1.0)
-        * model.regulation.cheat_cost_saving
-        * np.bincount(fi, weights=sales, minlength=n),
+        cheat_saved=cheat_unit * units,
+        cheat_potential=member_base * model.regulation.cheat_cost_saving * units,
         terms=terms,
         channel_share=shared,
         route_factor=route_factor,
