@@ -44,6 +44,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from clustermarketing.analysis.game_reading import (
+    coalition_name,
+    decimals,
+    format_amount,
+    game_reading,
+)
 from clustermarketing.cli.output import print_notes, print_table
 from clustermarketing.games.cooperative import (
     GameFileError,
@@ -111,29 +117,6 @@ def _clean(x: float, scale: float) -> float:
     return 0.0 if abs(x) <= ZERO * max(1.0, scale) else x + 0.0
 
 
-def _decimals(scale: float) -> int:
-    """Decimals that show about 5 significant digits of the game's largest value (0–4)."""
-    if scale <= 0 or not math.isfinite(scale):
-        return 4
-    return int(min(4, max(0, 4 - math.floor(math.log10(scale)))))
-
-
-def format_amount(x: float, decimals: int) -> str:
-    """``x`` with thousands separators and ``decimals`` decimals; never "-0.0000".
-
-    >>> format_amount(-0.00001, 4), format_amount(149206.2, 0), format_amount(-2.5, 2)
-    ('0.0000', '149,206', '-2.50')
-    """
-    text = f"{x:,.{decimals}f}"
-    if text.startswith("-") and not text.strip("-0.,"):
-        text = text[1:]
-    return text
-
-
-def _coalition(players: list[str] | tuple[str, ...]) -> str:
-    return "{" + ", ".join(players) + "}"
-
-
 def _members(game: TUGame, mask: int) -> list[str]:
     return [str(p) for i, p in enumerate(game.players) if mask >> i & 1]
 
@@ -188,7 +171,8 @@ def coalition_values(game: TUGame) -> dict[str, float]:
     """Every non-empty coalition ``{a, b}`` → its value, in bitmask order."""
     scale = _scale(game)
     return {
-        _coalition(_members(game, m)): _clean(game.values[m], scale) for m in range(1, 1 << game.n)
+        coalition_name(_members(game, m)): _clean(game.values[m], scale)
+        for m in range(1, 1 << game.n)
     }
 
 
@@ -288,84 +272,6 @@ def analyse_game(
     return result
 
 
-def game_reading(result: dict[str, Any]) -> list[str]:
-    """A few sentences saying what the numbers mean (core, least core, blocking coalitions)."""
-    cost = result["kind"] == "cost"
-    unit = f" {result['unit']}" if result.get("unit") else ""
-    scale = max([abs(v) for v in result["coalition_values"].values()] or [1.0])
-    d = _decimals(scale)
-    vn = result["grand_coalition_value"]
-    eps = result["least_core_epsilon"]
-    n = len(result["players"])
-
-    def amount(x: float) -> str:
-        return f"{format_amount(x, d)}{unit}"
-
-    pct = f" ({abs(eps) / abs(vn):.1%} of {'c' if cost else 'v'}(N))" if vn else ""
-    lines = [
-        f"{'c' if cost else 'v'}(N) = {amount(vn)}: "
-        + (
-            f"what serving all {n} players together costs, to be shared."
-            if cost
-            else f"what all {n} players gain together, to be shared."
-        )
-    ]
-    if result["core_empty"]:
-        lines.append(
-            "The core is empty: every split leaves some coalition "
-            + ("paying more than it would alone. " if cost else "better off on its own. ")
-            + f"The least-core ε = {amount(eps)}{pct} is how much going alone would have to "
-            "cost every coalition (an exit fee, or support kept only inside the grand "
-            "coalition) before some split kept all of them in."
-        )
-    elif eps < 0:
-        lines.append(
-            "The core is non-empty: some splits give every coalition "
-            + ("a share no larger than its own cost" if cost else "at least what it gets alone")
-            + f". In the least core every coalition is {amount(-eps)}{pct} better off than "
-            "on its own: the margin of the most stable split."
-        )
-    else:
-        lines.append(
-            "The core is non-empty but has no slack (least-core ε = 0): in every stable split "
-            "some coalition is exactly indifferent to leaving."
-        )
-    inside = [name for name, a in result["allocations"].items() if a["in_core"]]
-    everyone = set(result["players"])
-    for name, a in result["allocations"].items():
-        if a["in_core"]:
-            continue
-        label = a.get("method", name)
-        verb = "save" if cost else "gain"
-        if not a.get("efficient", True):
-            pieces = (
-                "each union shares only its own worth"
-                if name == "aumann_dreze"
-                else "each component of the graph shares only its own worth"
-                if name == "myerson"
-                else "it does not share exactly " + ("c(N)" if cost else "v(N)")
-            )
-            text = (
-                f"{label}: {'charges' if cost else 'hands out'} {amount(a['total'])} in all, "
-                f"not {'c' if cost else 'v'}(N) = {amount(vn)} ({pieces})"
-            )
-            if set(a["blocking_coalition"]) != everyone:
-                text += (
-                    f"; {_coalition(a['blocking_coalition'])} would {verb} "
-                    f"{amount(a['max_excess'])} by leaving"
-                )
-            lines.append(text + ".")
-            continue
-        lines.append(
-            f"{label}: blocked by {_coalition(a['blocking_coalition'])}, which would {verb} "
-            f"{amount(a['max_excess'])} by leaving."
-        )
-    if inside:
-        labels = [result["allocations"][k].get("method", k) for k in inside]
-        lines.append(f"In the core: {', '.join(labels)}.")
-    return lines
-
-
 def _shown_masks(n: int) -> tuple[list[int], bool]:
     """Coalitions to print, by size then bitmask, and whether that is all of them."""
     full = (1 << n) - 1
@@ -386,7 +292,7 @@ def _print_tables(result: dict[str, Any], game: TUGame) -> None:
     in_unit = f" [{unit}]" if unit else ""
     with_unit = f" {unit}" if unit else ""
     scale = _scale(game)
-    d = _decimals(scale)
+    d = decimals(scale)
     players = result["players"]
     n = len(players)
     kind = "cost game" if cost else "value game"
@@ -397,7 +303,7 @@ def _print_tables(result: dict[str, Any], game: TUGame) -> None:
     values.add_column(Text(f"{letter}(S){in_unit}"), justify="right")
     for m in masks:
         values.add_row(
-            _coalition(_members(game, m)), format_amount(_clean(game.values[m], scale), d)
+            coalition_name(_members(game, m)), format_amount(_clean(game.values[m], scale), d)
         )
     print_table(values)
     if not complete:
@@ -473,7 +379,7 @@ def _print_tables(result: dict[str, Any], game: TUGame) -> None:
             a.get("method", r),
             "yes" if a["in_core"] else "no",
             format_amount(a["max_excess"], d),
-            _coalition(a["blocking_coalition"]) if a["blocking_coalition"] else "-",
+            coalition_name(a["blocking_coalition"]) if a["blocking_coalition"] else "-",
         )
     print_table(stability)
     inefficient = [r for r in rules if not result["allocations"][r].get("efficient", True)]
@@ -564,7 +470,7 @@ def _print_structure(
             notes.append("The graph is complete (every pair linked), so Myerson = Shapley.")
         elif len(graph["components"]) > 1:
             comps = "; ".join(
-                f"{_coalition(c['players'])}: {format_amount(c['value'], d)}"
+                f"{coalition_name(c['players'])}: {format_amount(c['value'], d)}"
                 for c in graph["component_values"]
             )
             notes.append(
@@ -580,7 +486,7 @@ def _print_structure(
             )
     if unions is not None:
         listed = "; ".join(
-            f"{name} = {_coalition(ps)} ({letter} = "
+            f"{name} = {coalition_name(ps)} ({letter} = "
             f"{format_amount(unions['union_values'][name], d)})"
             for name, ps in unions["unions"].items()
         )
@@ -614,7 +520,7 @@ def _print_pairs(graph: dict[str, Any]) -> None:
         table.add_column("ratio", justify="right")
     table.add_column("linked")
     for row in graph["pairs"]:
-        cells = [_coalition(row["players"]), f"{row['links']:,}"]
+        cells = [coalition_name(row["players"]), f"{row['links']:,}"]
         if structure:
             cells.append("yes" if row["via_hub"] else "no")
         else:

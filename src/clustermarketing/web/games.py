@@ -18,11 +18,11 @@ of a game file, parsed by the same :func:`~clustermarketing.games.cooperative.io
 from __future__ import annotations
 
 import contextlib
-import math
 from typing import Any
 
 import numpy as np
 
+from clustermarketing.analysis.game_reading import coalition_name, game_reading
 from clustermarketing.games.cooperative import (
     NotQuasiBalancedError,
     TUGame,
@@ -54,10 +54,6 @@ def _clean(x: float, scale: float) -> float:
 
 def _members(game: TUGame, mask: int) -> list[str]:
     return [str(p) for i, p in enumerate(game.players) if mask >> i & 1]
-
-
-def _name(players: list[str]) -> str:
-    return "{" + ", ".join(players) + "}"
 
 
 def game_from_request(
@@ -101,74 +97,6 @@ def _tau_reason(game: TUGame) -> str | None:
     return None
 
 
-def _amount(x: float, scale: float, unit: str) -> str:
-    d = (
-        4
-        if scale <= 0 or not math.isfinite(scale)
-        else int(min(4, max(0, 4 - math.floor(math.log10(scale)))))
-    )
-    text = f"{x:,.{d}f}"
-    if text.startswith("-") and not text.strip("-0.,"):
-        text = text[1:]
-    return text + (f" {unit}" if unit else "")  # the command line's format_amount + unit
-
-
-def reading(result: dict[str, Any]) -> list[str]:
-    """What the numbers mean: v(N), whether the core is empty, the least-core ε, which coalition
-    blocks which rule (the sentences of ``clustermarketing game``; a test checks they agree)."""
-    cost = result["kind"] == "cost"
-    unit = result.get("unit") or ""
-    scale = max([abs(v) for v in result["coalition_values"].values()] or [1.0])
-    vn, eps, n = (
-        result["grand_coalition_value"],
-        result["least_core_epsilon"],
-        len(result["players"]),
-    )
-    letter = "c" if cost else "v"
-    pct = f" ({abs(eps) / abs(vn):.1%} of {letter}(N))" if vn else ""
-    lines = [
-        f"{letter}(N) = {_amount(vn, scale, unit)}: "
-        + (
-            f"what serving all {n} players together costs, to be shared."
-            if cost
-            else f"what all {n} players gain together, to be shared."
-        )
-    ]
-    if result["core_empty"]:
-        lines.append(
-            "The core is empty: every split leaves some coalition "
-            + ("paying more than it would alone. " if cost else "better off on its own. ")
-            + f"The least-core ε = {_amount(eps, scale, unit)}{pct} is how much going alone "
-            "would have to cost every coalition (an exit fee, or support kept only inside the "
-            "grand coalition) before some split kept all of them in."
-        )
-    elif eps < 0:
-        lines.append(
-            "The core is non-empty: some splits give every coalition "
-            + ("a share no larger than its own cost" if cost else "at least what it gets alone")
-            + f". In the least core every coalition is {_amount(-eps, scale, unit)}{pct} better "
-            "off than on its own: the margin of the most stable split."
-        )
-    else:
-        lines.append(
-            "The core is non-empty but has no slack (least-core ε = 0): in every stable split "
-            "some coalition is exactly indifferent to leaving."
-        )
-    inside = [name for name, a in result["allocations"].items() if a["in_core"]]
-    for name, a in result["allocations"].items():
-        if a["in_core"]:
-            continue
-        verb = "save" if cost else "gain"
-        lines.append(
-            f"{a.get('method', name)}: blocked by {_name(a['blocking_coalition'])}, which would "
-            f"{verb} {_amount(a['max_excess'], scale, unit)} by leaving."
-        )
-    if inside:
-        labels = [result["allocations"][k].get("method", k) for k in inside]
-        lines.append(f"In the core: {', '.join(labels)}.")
-    return lines
-
-
 def analyse(game: TUGame, unit: str | None = None) -> dict[str, Any]:
     """Every number of the calculator as JSON-ready data (see the module docstring)."""
     scale = float(np.max(np.abs(game.values))) or 1.0
@@ -185,7 +113,8 @@ def analyse(game: TUGame, unit: str | None = None) -> dict[str, Any]:
         "core_empty": bool(is_core_empty(game)),
         "least_core_epsilon": _clean(lc.epsilon, scale),
         "coalition_values": {
-            _name(_members(game, m)): _clean(game.values[m], scale) for m in range(1, 1 << game.n)
+            coalition_name(_members(game, m)): _clean(game.values[m], scale)
+            for m in range(1, 1 << game.n)
         },
         "allocations": {},
     }
@@ -227,5 +156,5 @@ def analyse(game: TUGame, unit: str | None = None) -> dict[str, Any]:
         ),
         shown,
     )
-    result["reading"] = reading(result)
+    result["reading"] = game_reading(result)
     return result
