@@ -13,21 +13,19 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import replace
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import spy as spy_mechanism
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.stats import t as student_t
+from spy import ci95
 from typer.testing import CliRunner
 
 import clustermarketing as cm
 from clustermarketing.cli.main import app
-from clustermarketing.engine import mechanisms
-from clustermarketing.engine.mechanisms import Mechanism, Period
 from clustermarketing.engine.mechanisms.channel_network import carry_weights, clear_rentals
 from clustermarketing.engine.period import step
 from clustermarketing.models import PRESETS
@@ -36,13 +34,6 @@ from conftest import small, world_state
 MODEL = "channel_network_sharing"
 #: where rentals happen: members linked to each other, own channels below capacity
 RENTING = ("model.structure.kind=network", "firms.channel_ratio=0.7")
-
-
-def ci95(x: Any) -> tuple[float, float]:
-    """95% t-interval of the mean of paired differences over replicates."""
-    x = np.asarray(x, dtype=float)
-    h = student_t.ppf(0.975, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size)
-    return float(x.mean() - h), float(x.mean() + h)
 
 
 # ---- the clearing ------------------------------------------------------------------------------
@@ -99,32 +90,12 @@ def test_substitutes_rent_nothing() -> None:
 
 
 # ---- the mechanism in stepped periods -----------------------------------------------------------
-class Spy(Mechanism):
-    """Keeps the last period's input (with the state as the market saw it), market and books."""
-
-    name = "test_spy_channel_network"
-    title = "Test spy"
-    last: ClassVar[dict[str, Any]] = {}
-    mid: ClassVar[Any] = None
-
-    @classmethod
-    def enabled(cls, model: Any, sc: Any) -> bool:
-        return True
-
-    def transfers(self, p: Period, mkt: Any) -> dict[str, np.ndarray]:
-        Spy.mid = copy.deepcopy(p.state)
-        return {}
-
-    def record(self, p: Period, mkt: Any, books: Any) -> dict[str, float]:
-        Spy.last = {"p": replace(p, state=Spy.mid), "mkt": mkt, "books": books}
-        return {}
-
-
 @pytest.fixture
 def spy() -> Any:
-    mechanisms.register(Spy)
-    yield Spy
-    mechanisms.MECHANISMS.pop(Spy.name, None)
+    """The shared spy mechanism (tests/mechanisms/spy.py), registered for one test."""
+    spy_mechanism.install()
+    yield spy_mechanism.Spy
+    spy_mechanism.remove()
 
 
 def _stepped(*overrides: str, periods: int = 5, seed: int = 3) -> tuple[Any, Any, list[dict]]:
@@ -137,7 +108,7 @@ def test_books_of_a_renting_period(spy: Any) -> None:
     state, ctx, _ = _stepped("model.channel_network.platform=false", periods=4)
     before = copy.deepcopy(state)
     rec = step(state, ctx)
-    p, mkt, books = spy.last["p"], spy.last["mkt"], spy.last["books"]
+    p, mkt, books = spy.last["p_mid"], spy.last["mkt"], spy.last["books"]
     n, seg = p.world.n, p.world.segment
     links = p.structure.adj[:n, :n].toarray() > 0
     spare = before.extra["channel_network.spare"]
@@ -171,7 +142,7 @@ def test_platform_opens_its_markets_to_members_only(spy: Any) -> None:
         "model.channel_network.rent=false", "model.channel_network.platform_markets=[national]"
     )
     rec = step(state, ctx)
-    p, mkt = spy.last["p"], spy.last["mkt"]
+    p, mkt = spy.last["p_mid"], spy.last["mkt"]
     via = mkt.via
     assert via.any()
     assert (mkt.market[via] == 1).all()  # only the platform's market

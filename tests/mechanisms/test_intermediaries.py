@@ -13,21 +13,19 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import replace
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import pytest
+import spy as spy_mechanism
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize_scalar
-from scipy.stats import t as student_t
+from spy import ci95
 from typer.testing import CliRunner
 
 import clustermarketing as cm
 from clustermarketing.cli.main import app
-from clustermarketing.engine import mechanisms
-from clustermarketing.engine.mechanisms import Mechanism, Period
 from clustermarketing.engine.mechanisms.intermediaries import (
     nash_commission,
     ration,
@@ -38,13 +36,6 @@ from clustermarketing.models import PRESETS
 from conftest import small, world_state
 
 MODEL = "see_the_customer"
-
-
-def ci95(x: Any) -> tuple[float, float]:
-    """95% t-interval of the mean of paired differences over replicates."""
-    x = np.asarray(x, dtype=float)
-    h = student_t.ppf(0.975, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size)
-    return float(x.mean() - h), float(x.mean() + h)
 
 
 # ---- the formulas ------------------------------------------------------------------------------
@@ -122,32 +113,12 @@ def test_reach_is_round_robin_over_the_listed_markets() -> None:
 
 
 # ---- the mechanism in stepped periods -----------------------------------------------------------
-class Spy(Mechanism):
-    """Keeps the last period's input (with the state as the market saw it), market and books."""
-
-    name = "test_spy_intermediaries"
-    title = "Test spy"
-    last: ClassVar[dict[str, Any]] = {}
-    mid: ClassVar[Any] = None
-
-    @classmethod
-    def enabled(cls, model: Any, sc: Any) -> bool:
-        return True
-
-    def transfers(self, p: Period, mkt: Any) -> dict[str, np.ndarray]:
-        Spy.mid = copy.deepcopy(p.state)
-        return {}
-
-    def record(self, p: Period, mkt: Any, books: Any) -> dict[str, float]:
-        Spy.last = {"p": replace(p, state=Spy.mid), "mkt": mkt, "books": books}
-        return {}
-
-
 @pytest.fixture
 def spy() -> Any:
-    mechanisms.register(Spy)
-    yield Spy
-    mechanisms.MECHANISMS.pop(Spy.name, None)
+    """The shared spy mechanism (tests/mechanisms/spy.py), registered for one test."""
+    spy_mechanism.install()
+    yield spy_mechanism.Spy
+    spy_mechanism.remove()
 
 
 def _stepped(*overrides: str, periods: int = 5, seed: int = 3) -> tuple[Any, Any, list[dict]]:
@@ -162,7 +133,7 @@ def test_books_of_a_period(spy: Any) -> None:
     )
     before = copy.deepcopy(state)
     rec = step(state, ctx)
-    p, mkt = spy.last["p"], spy.last["mkt"]
+    p, mkt = spy.last["p_mid"], spy.last["mkt"]
     cfg = ctx.model.intermediaries
     cx = before.cluster_extra
     tau, bargain = nash_commission(
