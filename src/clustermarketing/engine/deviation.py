@@ -182,16 +182,38 @@ def membership_values(
     if not model.cooperative:
         return MembershipValues(value_member, value_join, profit_out, profit_in)
     # current e^{u} of each sold pair: s × (e^{u0} + inclusive)
-    seg_all = w.segment[mkt.firm]
-    cur_eu = np.zeros(n * m)
-    cur_eu[mkt.flat] = mkt.share * (np.exp(w.u0)[mkt.market] + mkt.inclusive[mkt.market, seg_all])
+    fast = kernels.compiled()
+    if fast:
+        cur_eu = kernels.current_eu_kernel(
+            mkt.flat, mkt.market, mkt.firm, mkt.share, np.exp(w.u0), mkt.inclusive, w.segment, n * m
+        )
+    else:
+        seg_all = w.segment[mkt.firm]
+        cur_eu = np.zeros(n * m)
+        cur_eu[mkt.flat] = mkt.share * (
+            np.exp(w.u0)[mkt.market] + mkt.inclusive[mkt.market, seg_all]
+        )
     own_channel = w.own_channel + state.channel_added
     overhead = np.where(state.active, sc.firms.overhead_per_employee * w.employees, 0.0)
     dropped = _pooled_function_cost(plan)
 
     # ---- members, outside: own access only, own functions, own channel, no cooperative costs
     leavers = eff & state.active
-    if leavers.any():
+    if leavers.any() and fast:
+        margin = _side_kernel(
+            p,
+            mkt,
+            cur_eu,
+            sel=leavers,
+            own=acc.own,
+            coop=np.zeros(m, dtype=bool),
+            brand=terms.goodwill,
+            promo=terms.promo_outside,
+            firm_cost=w.base_cost,
+            divisor=1.0,
+            channel=own_channel,
+        )[0]
+    elif leavers.any():
         mask = acc.own & leavers[:, None]
         flat = np.flatnonzero(mask.ravel())
         fi, fm = flat // m, flat % m
@@ -202,6 +224,7 @@ def membership_values(
         price, share = best_response_prices(delta, cost, w.b[fm], others)
         sales = _sell(p, fi, fm, price, share, own_channel, n)
         margin = np.bincount(fi, weights=(price - cost) * sales, minlength=n)
+    if leavers.any():
         profit_out = np.where(
             leavers,
             margin - overhead - (plan.own_cost + dropped) - acc.entry_paid - acc.own_maintenance,
@@ -212,39 +235,47 @@ def membership_values(
     # ---- non-members, inside: cooperative markets, member terms, dues, share and costs
     joiners = state.active & ~eff
     if joiners.any():
-        reach = (acc.own | acc.coop[None, :]) & joiners[:, None]
-        routes = np.zeros_like(reach)
-        if hooks is not None and hooks.has("extra_access"):
-            routes = hooks.call("extra_access", p) & joiners[:, None] & ~reach
-            reach = reach | routes
-        flat = np.flatnonzero(reach.ravel())
-        fi, fm = flat // m, flat % m
-        persuasive = (terms.goodwill + terms.member_brand)[fi] * w.brand_sens[fm] + (
-            terms.promo_member + terms.club
-        )[fi]
-        delta = pair_base(p, fi, fm) + persuasive
-        route_cost = np.zeros(flat.size)
-        if hooks is not None:
-            if hooks.has("pair_utility"):
-                delta = delta + hooks.call("pair_utility", p).ravel()[flat]
-            if routes.any() and hooks.has("route_cost"):
-                route_cost = np.where(
-                    routes.ravel()[flat], hooks.call("route_cost", p).ravel()[flat], 0.0
-                )
         fee = model.contract.per_unit_fee
         transaction = sc.trust.transaction_cost * (1.0 - state.trust)
         unit_cost = w.base_cost * terms.cost_factor
         r = min(model.contract.commission_rate, 0.99)
-        marginal = (
-            unit_cost[fi]
-            + fee
-            + transaction[fi]
-            + terms.unit_charge[fi]
-            + pair_extra_cost(p, fi, fm)
-            + route_cost
-        ) / (1 - r)
-        others = _others(mkt, p, fi, fm, cur_eu[flat])
-        price, share = best_response_prices(delta, marginal, w.b[fm], others)
+        has_routes = hooks is not None and hooks.has("extra_access")
+        if has_routes:
+            reach = (acc.own | acc.coop[None, :]) & joiners[:, None]
+            routes = hooks.call("extra_access", p) & joiners[:, None] & ~reach
+            reach = reach | routes
+        elif not fast:
+            reach = (acc.own | acc.coop[None, :]) & joiners[:, None]
+            routes = np.zeros_like(reach)
+        if not fast:
+            flat = np.flatnonzero(reach.ravel())
+            fi, fm = flat // m, flat % m
+            persuasive = (terms.goodwill + terms.member_brand)[fi] * w.brand_sens[fm] + (
+                terms.promo_member + terms.club
+            )[fi]
+            delta = pair_base(p, fi, fm) + persuasive
+            route_cost = np.zeros(flat.size)
+        pair_util = route_cost_nm = None
+        if hooks is not None:
+            if hooks.has("pair_utility"):
+                pair_util = hooks.call("pair_utility", p)
+                if not fast:
+                    delta = delta + pair_util.ravel()[flat]
+            if has_routes and routes.any() and hooks.has("route_cost"):
+                route_cost_nm = hooks.call("route_cost", p)
+                if not fast:
+                    route_cost = np.where(routes.ravel()[flat], route_cost_nm.ravel()[flat], 0.0)
+        if not fast:
+            marginal = (
+                unit_cost[fi]
+                + fee
+                + transaction[fi]
+                + terms.unit_charge[fi]
+                + pair_extra_cost(p, fi, fm)
+                + route_cost
+            ) / (1 - r)
+            others = _others(mkt, p, fi, fm, cur_eu[flat])
+            price, share = best_response_prices(delta, marginal, w.b[fm], others)
         channel = own_channel + _joiner_channel(p, mkt, own_channel)
         if hooks is not None and hooks.has("member_channel_extra"):  # e.g. allies' channels
             channel = channel + hooks.call("member_channel_extra", p)
@@ -252,12 +283,32 @@ def membership_values(
         if hooks is not None and hooks.has("joiner_channel"):  # e.g. capacity rented from partners
             added, moved = hooks.call("joiner_channel", p)
             channel = channel + added
-        sales = _sell(p, fi, fm, price, share, channel, n)
-        if routes.any():  # orders through a route are rationed as the members' were there
-            sales = sales * np.where(routes.ravel()[flat], _route_factor(mkt, m)[fm], 1.0)
-        units = np.bincount(fi, weights=sales, minlength=n)
-        revenue = np.bincount(fi, weights=price * sales, minlength=n)
-        variable = np.bincount(fi, weights=marginal * (1 - r) * sales, minlength=n)
+        if fast:
+            use_routes = has_routes and bool(routes.any())
+            _, units, revenue, variable = _side_kernel(
+                p,
+                mkt,
+                cur_eu,
+                sel=joiners,
+                own=acc.own,
+                coop=acc.coop,
+                brand=terms.goodwill + terms.member_brand,
+                promo=terms.promo_member + terms.club,
+                firm_cost=unit_cost + fee + transaction + terms.unit_charge,
+                divisor=1 - r,
+                channel=channel,
+                routes=routes if use_routes else None,
+                route_factor=_route_factor(mkt, m) if use_routes else None,
+                route_cost=route_cost_nm,
+                pair_util=pair_util,
+            )
+        else:
+            sales = _sell(p, fi, fm, price, share, channel, n)
+            if routes.any():  # orders through a route are rationed as the members' were there
+                sales = sales * np.where(routes.ravel()[flat], _route_factor(mkt, m)[fm], 1.0)
+            units = np.bincount(fi, weights=sales, minlength=n)
+            revenue = np.bincount(fi, weights=price * sales, minlength=n)
+            variable = np.bincount(fi, weights=marginal * (1 - r) * sales, minlength=n)
         contracting = model.contract.contracting_cost * (1.0 - state.trust)
         share_cost = _joiner_share(p, books, mkt, units, revenue)
         # money the mechanisms would move to or from it as a member (e.g. a supplier's margin)
@@ -313,3 +364,73 @@ def _joiner_channel(p: Period, mkt: Market, own_channel: np.ndarray) -> np.ndarr
         return want * ratio
     cap_eff = float(w.capacity[eff].sum())
     return w.capacity / (cap_eff + w.capacity) * state.coop_channel
+
+
+def _side_kernel(
+    p: Period,
+    mkt: Market,
+    cur_eu: np.ndarray,
+    *,
+    sel: np.ndarray,
+    own: np.ndarray,
+    coop: np.ndarray,
+    brand: np.ndarray,
+    promo: np.ndarray,
+    firm_cost: np.ndarray,
+    divisor: float,
+    channel: np.ndarray,
+    routes: np.ndarray | None = None,
+    route_factor: np.ndarray | None = None,
+    route_cost: np.ndarray | None = None,
+    pair_util: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One side of the deviation on the compiled path (:func:`.kernels.deviation_kernel`):
+    per firm ``Σ (p − c) sales``, units, revenue and ``Σ c·divisor·sales``."""
+    w, state, sc = p.world, p.state, p.sc
+    n, m = w.n, w.n_markets
+    sig = np.flatnonzero(state.sig_active & ~state.sig_new_market)
+    dist = np.zeros(m)
+    dist[1:] = sc.demand.distribution_cost
+    empty2 = np.zeros((0, 0))
+
+    def per_firm(x) -> np.ndarray:
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)))
+
+    return kernels.deviation_kernel(
+        sel,
+        own,
+        coop,
+        routes if routes is not None else np.zeros((0, 0), dtype=bool),
+        routes is not None,
+        pair_util if pair_util is not None else empty2,
+        pair_util is not None,
+        route_cost if route_cost is not None else empty2,
+        route_cost is not None,
+        route_factor if route_factor is not None else np.zeros(0),
+        state.quality,
+        np.log(w.varieties),
+        w.a,
+        w.xi,
+        w.segment,
+        state.sig_market[sig],
+        state.sig_segment[sig],
+        np.ascontiguousarray(state.adapted[:, sig]),
+        float(sc.demand.signal_value),
+        per_firm(brand),
+        w.brand_sens,
+        per_firm(promo),
+        per_firm(firm_cost),
+        dist,
+        w.market_cost,
+        float(divisor),
+        w.b,
+        np.exp(w.u0),
+        mkt.inclusive,
+        cur_eu,
+        state.market_size,
+        p.seg_weight,
+        per_firm(w.capacity),
+        per_firm(channel),
+        1e-9,
+        200,
+    )

@@ -486,3 +486,148 @@ def market_firms_kernel(
         brand[i] = goodwill[i] + (member_brand[i] if e else 0.0)
         promo[i] = (promo_member[i] + club) if e else promo_outside[i]
     return free_rider, unit_cost, cheat_unit, base, firm_cost, scale, brand, promo
+
+
+@_njit
+def current_eu_kernel(
+    flat: np.ndarray,
+    market: np.ndarray,
+    firm: np.ndarray,
+    share: np.ndarray,
+    exp_u0: np.ndarray,
+    inclusive: np.ndarray,
+    segment: np.ndarray,
+    size: int,
+) -> np.ndarray:
+    """Each sold pair's current ``e^u = s (e^{u0} + Σ e^u)`` at its flat index, 0 elsewhere."""
+    out = np.zeros(size)
+    for k in range(flat.size):
+        m = market[k]
+        out[flat[k]] = share[k] * (exp_u0[m] + inclusive[m, segment[firm[k]]])
+    return out
+
+
+@_njit
+def deviation_kernel(
+    sel: np.ndarray,
+    own: np.ndarray,
+    coop: np.ndarray,
+    routes: np.ndarray,
+    use_routes: bool,
+    pair_util: np.ndarray,
+    use_pair_util: bool,
+    route_cost: np.ndarray,
+    use_route_cost: bool,
+    route_factor: np.ndarray,
+    quality: np.ndarray,
+    log_var: np.ndarray,
+    a: np.ndarray,
+    xi: np.ndarray,
+    segment: np.ndarray,
+    sig_market: np.ndarray,
+    sig_segment: np.ndarray,
+    sig_adapted: np.ndarray,
+    signal_value: float,
+    brand: np.ndarray,
+    brand_sens: np.ndarray,
+    promo: np.ndarray,
+    firm_cost: np.ndarray,
+    dist: np.ndarray,
+    market_cost: np.ndarray,
+    divisor: float,
+    b: np.ndarray,
+    exp_u0: np.ndarray,
+    inclusive: np.ndarray,
+    cur_eu: np.ndarray,
+    market_size: np.ndarray,
+    seg_weight: np.ndarray,
+    capacity: np.ndarray,
+    channel: np.ndarray,
+    tol: float,
+    max_iter: int,
+):
+    """One side of :func:`.deviation.membership_values` (leavers or joiners), fused.
+
+    For every selected firm ``i`` and every market it would reach (``own``, or the
+    cooperative's ``coop``, or a mechanism's ``routes``): the deviating firm's ``δ`` (real
+    attributes + adapted signals in slot order + ``brand_i bs_m + promo_i`` + the pair utility),
+    its marginal cost ``(firm_cost_i + dist_m + market_cost_im + route)/divisor`` and the others'
+    ``Σ e^u`` without its own current term; then the best responses of all those pairs by
+    :func:`best_response_kernel` (one joint iteration, as the reference), and per firm the units
+    sold within capacity and channel, pro rata over its markets (× the route factor on route
+    pairs). Returns per firm ``Σ (p − c) sales``, ``Σ sales``, ``Σ p sales`` and
+    ``Σ c·divisor·sales`` — the reference's expressions, summed in pair order like ``bincount``.
+    """
+    n = sel.size
+    m_count = coop.size
+    n_k = sig_market.size
+    count = 0
+    for i in range(n):
+        if sel[i]:
+            for m in range(m_count):
+                if own[i, m] or coop[m] or (use_routes and routes[i, m]):
+                    count += 1
+    fi = np.empty(count, dtype=np.int64)
+    fm = np.empty(count, dtype=np.int64)
+    delta = np.empty(count)
+    cost = np.empty(count)
+    bb = np.empty(count)
+    others = np.empty(count)
+    k = 0
+    for i in range(n):
+        if not sel[i]:
+            continue
+        seg = segment[i]
+        for m in range(m_count):
+            via = use_routes and routes[i, m]
+            if not (own[i, m] or coop[m] or via):
+                continue
+            fi[k] = i
+            fm[k] = m
+            base = a[m] * quality[i] + log_var[i] + xi[i, m]
+            for s in range(n_k):
+                if sig_market[s] == m and sig_segment[s] == seg and sig_adapted[i, s]:
+                    base += signal_value
+            d = base + (brand[i] * brand_sens[m] + promo[i])
+            if use_pair_util:
+                d = d + pair_util[i, m]
+            delta[k] = d
+            c = firm_cost[i] + (dist[m] + market_cost[i, m])
+            if use_route_cost:
+                c = c + (route_cost[i, m] if via else 0.0)
+            cost[k] = c / divisor
+            bb[k] = b[m]
+            total = exp_u0[m] + inclusive[m, seg]
+            o = total - cur_eu[i * m_count + m]
+            others[k] = o if o > exp_u0[m] else exp_u0[m]
+            k += 1
+    price, share = best_response_kernel(delta, cost, bb, others, tol, max_iter)
+    margin = np.zeros(n)
+    units = np.zeros(n)
+    revenue = np.zeros(n)
+    variable = np.zeros(n)
+    k = 0
+    while k < count:
+        i = fi[k]
+        end = k
+        total = 0.0
+        while end < count and fi[end] == i:
+            total += market_size[fm[end]] * seg_weight[segment[i]] * share[end]
+            end += 1
+        limit = capacity[i] if capacity[i] < channel[i] else channel[i]
+        factor = 1.0
+        if total > limit:
+            factor = limit / total
+            if factor > 1.0:
+                factor = 1.0
+        for kk in range(k, end):
+            m = fm[kk]
+            s = market_size[m] * seg_weight[segment[i]] * share[kk] * factor
+            if use_routes and routes[i, m]:  # rationed as the members' route orders were
+                s = s * route_factor[m]
+            margin[i] += (price[kk] - cost[kk]) * s
+            units[i] += s
+            revenue[i] += price[kk] * s
+            variable[i] += cost[kk] * divisor * s
+        k = end
+    return margin, units, revenue, variable
