@@ -364,3 +364,67 @@ def test_membership_values_kernel_matches_numpy(model: str, seed: int, example: 
     finally:
         period.membership_values = orig
     assert checked and max(checked) > 0  # members existed, so both sides were evaluated
+
+
+@st.composite
+def sparse_graphs(draw: st.DrawFn):
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(draw(st.integers(0, 2**31 - 1)))
+    n = draw(st.integers(1, 80))
+    density = draw(st.floats(0.0, 0.3))
+    mat = sp.random(n, n, density=density, random_state=rng, format="csr")
+    mat.data = rng.integers(1, 3, mat.data.size).astype(np.float64)  # ties (1) and tie+link (2)
+    if draw(st.booleans()) and mat.nnz:  # an explicit zero weight counts as no neighbour
+        mat.data[0] = 0.0
+    return rng, n, mat
+
+
+@settings(max_examples=80, deadline=None)
+@given(sparse_graphs())
+def test_neighbour_kernels_are_identical(case) -> None:
+    """Who hears of a member (`informed`) and trust from observed cooperation: compiled ==
+    NumPy/SciPy reference, to the bit."""
+    from types import SimpleNamespace
+
+    from clustermarketing.engine.cooperation import update_trust
+
+    rng, n, mat = case
+    member = rng.random(n) < 0.5
+    informed = kernels.any_neighbour_kernel(mat.indptr, mat.indices, mat.data, member)
+    assert informed.tolist() == ((mat @ member.astype(float)) > 0).tolist()
+    state = SimpleNamespace(
+        member=member,
+        contributes=rng.random(n) < 0.6,
+        active=rng.random(n) < 0.9,
+        trust=rng.uniform(0, 1, n),
+    )
+    cfg = SimpleNamespace(trust=SimpleNamespace(threshold=0.5, gain=0.1, loss=0.2))
+    ref, fast = _both(update_trust, state=state, sc=cfg, observers=mat)
+    assert np.array_equal(ref, fast)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.integers(1, 60), st.integers(1, 4))
+def test_access_kernels_are_identical(seed: int, n: int, m: int) -> None:
+    """Lapsed access, available pairs, own upkeep and the cooperative's users: compiled ==
+    the NumPy expressions of :func:`.access.update_access`, to the bit."""
+    rng = np.random.default_rng(seed)
+    access = rng.random((n, m)) < 0.5
+    margin = rng.normal(5, 5, (n, m))
+    margin[rng.random((n, m)) < 0.1] = np.nan  # never sold there
+    maint = rng.uniform(0, 8, m) * (rng.random(m) < 0.8)
+    eff, active = rng.random(n) < 0.5, rng.random(n) < 0.9
+    coop = rng.random(m) < 0.5
+    kept, lapsed = kernels.access_lapse_kernel(access, margin, maint)
+    lapse = access & (margin < maint[None, :]) & (maint[None, :] > 0)
+    assert np.array_equal(kept, access & ~lapse) and lapsed == int(lapse.sum())
+    avail, own_maint, users = kernels.access_final_kernel(kept, eff, coop, active, maint)
+    ref_avail = (kept | (eff[:, None] & coop[None, :])) & active[:, None]
+    assert np.array_equal(avail, ref_avail)
+    ref_maint = np.zeros(n)
+    for k in range(m):  # the reference's market-by-market sum
+        ref_maint += np.where(kept[:, k] & active, maint[k], 0.0)
+    assert np.array_equal(own_maint, ref_maint)
+    ref_users = (eff[:, None] & ~kept & coop[None, :] & active[:, None]).sum(axis=0)
+    assert np.array_equal(users, ref_users)

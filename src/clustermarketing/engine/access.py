@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from clustermarketing.engine import kernels
 from clustermarketing.engine.functions import F_INDEX
 from clustermarketing.engine.mechanisms import Mechanisms, Period
 
@@ -45,8 +46,12 @@ def update_access(p: Period, *, hooks: Mechanisms) -> Access:
     n = w.n
     maint = w.maintenance
     # access lapses where last period's margin did not cover its upkeep
-    lapse = state.access & (state.pair_margin < maint[None, :]) & (maint[None, :] > 0)
-    access = state.access & ~lapse
+    if kernels.compiled():
+        access, lapsed = kernels.access_lapse_kernel(state.access, state.pair_margin, maint)
+    else:
+        lapse = state.access & (state.pair_margin < maint[None, :]) & (maint[None, :] > 0)
+        access = state.access & ~lapse
+        lapsed = int(lapse.sum())
     coop_access = state.coop_access.copy()
     theta = plan.theta[F_INDEX["market_access"]]
     if coop_access[1:].any():
@@ -93,14 +98,21 @@ def update_access(p: Period, *, hooks: Mechanisms) -> Access:
     if hooks.has("open_markets"):  # e.g. buyers matched at a fair
         view = replace(p, state=replace(state, access=access))
         access |= hooks.call("open_markets", view)
-    avail = (access | (eff[:, None] & coop_access[None, :])) & state.active[:, None]
+    if kernels.compiled():
+        avail, own_maint, users = kernels.access_final_kernel(
+            access, eff, coop_access, state.active, maint
+        )
+    else:
+        avail = (access | (eff[:, None] & coop_access[None, :])) & state.active[:, None]
+        own_maint = np.zeros(n)  # summed market by market (a fixed order, unlike BLAS's)
+        for mk in range(maint.size):
+            own_maint += np.where(access[:, mk] & state.active, maint[mk], 0.0)
+        users = (eff[:, None] & ~access & coop_access[None, :] & state.active[:, None]).sum(axis=0)
     via = np.zeros_like(avail)
     if hooks.has("extra_access"):  # intermediaries, a platform, partners' channels
         routes = hooks.call("extra_access", p) & eff[:, None] & state.active[:, None]
         via = routes & ~avail
         avail = avail | routes
-    own_maint = (access & state.active[:, None]) @ maint
-    users = (eff[:, None] & ~access & coop_access[None, :] & state.active[:, None]).sum(axis=0)
     coop_maint = float(
         np.sum(np.where(users > 0, maint * np.power(np.maximum(users, 1), theta), 0.0))
     )
@@ -113,5 +125,5 @@ def update_access(p: Period, *, hooks: Mechanisms) -> Access:
         via,
         own_maint,
         coop_maint,
-        int(lapse.sum()),
+        int(lapsed),
     )

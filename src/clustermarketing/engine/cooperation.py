@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from clustermarketing.engine import kernels
 from clustermarketing.engine.state import State, World
 from clustermarketing.scenario.schema import Scenario
 
@@ -77,8 +78,11 @@ def update_membership(
     member = state.member & ~leave
     contributes = state.contributes & member
     neg_benefit = np.where(leave, 0, state.neg_benefit)
-    m = member.astype(float)
-    informed = (world.ties @ m) > 0
+    if kernels.compiled():
+        t = world.ties
+        informed = kernels.any_neighbour_kernel(t.indptr, t.indices, t.data, member)
+    else:
+        informed = (world.ties @ member.astype(float)) > 0
     if published and member.any():
         informed = np.ones_like(informed)
     p = cfg.join_rate * np.maximum(
@@ -130,6 +134,19 @@ def imitate(
 def update_trust(*, state: State, sc: Scenario, observers: sp.csr_matrix) -> np.ndarray:
     """Trust follows the cooperation each firm observes among member neighbours: the new trust."""
     cfg = sc.trust
+    if kernels.compiled():
+        return kernels.trust_kernel(
+            observers.indptr,
+            observers.indices,
+            observers.data,
+            state.member,
+            state.contributes,
+            state.active,
+            state.trust,
+            float(cfg.threshold),
+            float(cfg.gain),
+            float(cfg.loss),
+        )
     mem = state.member.astype(float)
     coop = (state.member & state.contributes).astype(float)
     seen = observers @ mem

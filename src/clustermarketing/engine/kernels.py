@@ -631,3 +631,99 @@ def deviation_kernel(
             variable[i] += cost[kk] * divisor * s
         k = end
     return margin, units, revenue, variable
+
+
+@_njit
+def any_neighbour_kernel(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, flag: np.ndarray
+) -> np.ndarray:
+    """Per row of a CSR matrix of non-negative weights: whether a positive-weight neighbour has
+    ``flag`` (``(M @ flag) > 0``), stopping at the first."""
+    n = indptr.size - 1
+    out = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        for k in range(indptr[i], indptr[i + 1]):
+            if data[k] > 0 and flag[indices[k]]:
+                out[i] = True
+                break
+    return out
+
+
+@_njit
+def trust_kernel(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    member: np.ndarray,
+    contributes: np.ndarray,
+    active: np.ndarray,
+    trust: np.ndarray,
+    threshold: float,
+    gain: float,
+    loss: float,
+) -> np.ndarray:
+    """:func:`.cooperation.update_trust` in one pass: the member neighbours each firm observes
+    and the contributors among them, then trust up or down."""
+    n = indptr.size - 1
+    out = trust.copy()
+    for i in range(n):
+        seen = 0.0
+        good = 0.0
+        for k in range(indptr[i], indptr[i + 1]):
+            j = indices[k]
+            if member[j]:
+                seen += data[k]
+                if contributes[j]:
+                    good += data[k]
+        if seen > 0 and active[i]:
+            if good >= threshold * seen:
+                out[i] += gain * (1.0 - out[i])
+            else:
+                out[i] *= 1.0 - loss
+    return out
+
+
+@_njit
+def access_lapse_kernel(
+    access: np.ndarray, pair_margin: np.ndarray, maint: np.ndarray
+) -> tuple[np.ndarray, int]:
+    """Own access kept where last period's margin covered its upkeep, and how many lapsed."""
+    n, m_count = access.shape
+    out = np.empty((n, m_count), dtype=np.bool_)
+    lapsed = 0
+    for i in range(n):
+        for m in range(m_count):
+            lapse = access[i, m] and pair_margin[i, m] < maint[m] and maint[m] > 0
+            out[i, m] = access[i, m] and not lapse
+            lapsed += lapse
+    return out, lapsed
+
+
+@_njit
+def access_final_kernel(
+    access: np.ndarray,
+    eff: np.ndarray,
+    coop_access: np.ndarray,
+    active: np.ndarray,
+    maint: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Available pairs (own access or, for members, the cooperative's; active firms), each
+    firm's upkeep of its own access, and per market the members reaching it only through the
+    cooperative — one pass over the (firm, market) pairs."""
+    n, m_count = access.shape
+    avail = np.empty((n, m_count), dtype=np.bool_)
+    own_maint = np.zeros(n)
+    users = np.zeros(m_count, dtype=np.int64)
+    for i in range(n):
+        act = active[i]
+        e = eff[i]
+        s = 0.0
+        for m in range(m_count):
+            acc = access[i, m]
+            avail[i, m] = (acc or (e and coop_access[m])) and act
+            if acc and act:
+                s += maint[m]
+            if e and not acc and coop_access[m] and act:
+                users[m] += 1
+        own_maint[i] = s
+    return avail, own_maint, users
