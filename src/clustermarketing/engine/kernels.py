@@ -59,7 +59,8 @@ def compiled() -> bool:
 def _njit(f):
     if not _HAVE_NUMBA:  # pragma: no cover
         return f
-    return _nb.njit(cache=True, fastmath=False, nogil=True)(f)
+    # error_model='numpy': IEEE results (inf/nan) as in the NumPy reference, no Python checks
+    return _nb.njit(cache=True, fastmath=False, nogil=True, error_model="numpy")(f)
 
 
 @_njit
@@ -257,7 +258,7 @@ def cascade_kernel(
             a0 = 0.0
             a1 = 0.0
             for kk in range(indptr[i], indptr[i + 1]):
-                j = indices[kk]
+                j = np.uint32(indices[kk])  # unsigned: no negative-index wraparound check
                 w = data[kk] + src[j, 0] if use_ld else data[kk]
                 a0 += w * src[j, c0 + 1]
                 if pair:
@@ -643,7 +644,7 @@ def any_neighbour_kernel(
     out = np.zeros(n, dtype=np.bool_)
     for i in range(n):
         for k in range(indptr[i], indptr[i + 1]):
-            if data[k] > 0 and flag[indices[k]]:
+            if data[k] > 0 and flag[np.uint32(indices[k])]:
                 out[i] = True
                 break
     return out
@@ -669,12 +670,11 @@ def trust_kernel(
     for i in range(n):
         seen = 0.0
         good = 0.0
-        for k in range(indptr[i], indptr[i + 1]):
-            j = indices[k]
-            if member[j]:
-                seen += data[k]
-                if contributes[j]:
-                    good += data[k]
+        for k in range(indptr[i], indptr[i + 1]):  # branch-free: w·flag, as the reference
+            j = np.uint32(indices[k])
+            mj = np.float64(member[j])
+            seen += data[k] * mj
+            good += data[k] * (mj * np.float64(contributes[j]))
         if seen > 0 and active[i]:
             if good >= threshold * seen:
                 out[i] += gain * (1.0 - out[i])
