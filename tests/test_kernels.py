@@ -428,3 +428,34 @@ def test_access_kernels_are_identical(seed: int, n: int, m: int) -> None:
     assert np.array_equal(own_maint, ref_maint)
     ref_users = (eff[:, None] & ~kept & coop[None, :] & active[:, None]).sum(axis=0)
     assert np.array_equal(users, ref_users)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sparse_graphs())
+def test_flag_count_kernel_is_identical(case) -> None:
+    """Strong-tie partners among members (cooperative sourcing): compiled == SciPy, to the bit."""
+    rng, n, mat = case
+    flag = rng.random(n) < 0.5
+    fast = kernels.flag_count_kernel(mat.indptr, mat.indices, mat.data, flag)
+    assert np.array_equal(fast, mat @ flag.astype(float))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.integers(1, 200), st.booleans(), st.booleans())
+def test_promotion_args_kernel_is_identical(seed: int, n: int, pool_a: bool, pool_b: bool) -> None:
+    """The own-promotion arguments of `firm_terms`: compiled == the NumPy expressions."""
+    rng = np.random.default_rng(seed)
+    n_f = 5
+    output = rng.uniform(0, 500, n)
+    intensity = rng.uniform(0, 2, n_f)
+    outside = rng.random((n_f, n)) < 0.6
+    pooled = np.zeros(n_f, dtype=bool)
+    pooled[[1, 3]] = pool_a, pool_b
+    funcs = np.array([1, 3], dtype=np.int64)
+    scale = float(rng.uniform(1, 100))
+    args = kernels.promotion_args_kernel(output, intensity, outside, pooled, funcs, scale)
+    for c, j in enumerate(funcs):
+        x = output * intensity[j]
+        kept = outside[j] & ~pooled[j]
+        assert np.array_equal(args[2 * c], np.where(kept, x, 0.0) / scale)
+        assert np.array_equal(args[2 * c + 1], np.where(outside[j], x, 0.0) / scale)

@@ -727,3 +727,46 @@ def access_final_kernel(
                 users[m] += 1
         own_maint[i] = s
     return avail, own_maint, users
+
+
+@_njit
+def promotion_args_kernel(
+    output: np.ndarray,
+    intensity: np.ndarray,
+    outside: np.ndarray,
+    pooled: np.ndarray,
+    funcs: np.ndarray,
+    scale: float,
+) -> np.ndarray:
+    """The arguments of the own-promotion logarithms of :func:`.market.firm_terms`, one pass.
+
+    Row ``2c`` (member) and ``2c + 1`` (outside) for the ``c``-th function ``j`` of ``funcs``:
+    ``x_ij / scale`` with ``x_ij = output_i intensity_j`` where the firm would run ``j`` — as a
+    member only if the cooperative does not pool it, outside wherever it would run it alone —
+    else 0. The ``log1p`` stays NumPy's (its SIMD result differs from libm's in the last bit)."""
+    n = output.size
+    args = np.empty((2 * funcs.size, n))
+    for i in range(n):
+        for c in range(funcs.size):
+            j = funcs[c]
+            x = output[i] * intensity[j]
+            out = outside[j, i]
+            args[2 * c, i] = (x if (out and not pooled[j]) else 0.0) / scale
+            args[2 * c + 1, i] = (x if out else 0.0) / scale
+    return args
+
+
+@_njit
+def flag_count_kernel(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, flag: np.ndarray
+) -> np.ndarray:
+    """``M @ flag`` for a CSR matrix and a boolean vector, in CSR order (SciPy's sum, to the
+    bit: the terms are the weights or 0)."""
+    n = indptr.size - 1
+    out = np.zeros(n)
+    for i in range(n):
+        s = 0.0
+        for k in range(indptr[i], indptr[i + 1]):
+            s += data[k] * np.float64(flag[np.uint32(indices[k])])
+        out[i] = s
+    return out

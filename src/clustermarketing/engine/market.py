@@ -45,22 +45,39 @@ class FirmTerms:
     unit_charge: np.ndarray  # (n,) per-unit charge of a member (e.g. a licence fee; hooks)
 
 
+_PROMOTION = ("customer_acquisition", "sales_promotion")  # the functions that promote (utility)
+
+
 def firm_terms(p: Period, *, hooks: Mechanisms) -> FirmTerms:
     """The member and outside terms of every firm this period."""
     plan, sc, eff, state = p.plan, p.sc, p.eff, p.state
     n = eff.size
     scale = plan.scale
     mult = hooks.call("promotion_multiplier", p, {})
-    promo_member = np.zeros(n)
-    promo_outside = np.zeros(n)
     club = 0.0
     k_members = max(1, int(eff.sum()))
-    for name in ("customer_acquisition", "sales_promotion"):
+    promo_member = np.zeros(n)
+    promo_outside = np.zeros(n)
+    if kernels.compiled():  # the logarithms' arguments in one pass, the logarithms at once
+        logs = kernels.promotion_args_kernel(
+            plan.output,
+            np.asarray(plan.intensity, dtype=np.float64),
+            plan.outside,
+            np.asarray(plan.pooled, dtype=np.bool_),
+            np.array([F_INDEX[f] for f in _PROMOTION], dtype=np.int64),
+            float(scale),
+        )
+        np.log1p(logs, out=logs)
+    for c, name in enumerate(_PROMOTION):
         j = F_INDEX[name]
-        x = plan.x(j)
-        kept = plan.outside[j] & ~plan.pooled[j]  # what a member still runs alone
-        promo_member += plan.effect[j] * np.log1p(np.where(kept, x, 0.0) / scale)
-        promo_outside += plan.effect[j] * np.log1p(np.where(plan.outside[j], x, 0.0) / scale)
+        if kernels.compiled():
+            promo_member += plan.effect[j] * logs[2 * c]
+            promo_outside += plan.effect[j] * logs[2 * c + 1]
+        else:
+            x = plan.x(j)
+            kept = plan.outside[j] & ~plan.pooled[j]  # what a member still runs alone
+            promo_member += plan.effect[j] * np.log1p(np.where(kept, x, 0.0) / scale)
+            promo_outside += plan.effect[j] * np.log1p(np.where(plan.outside[j], x, 0.0) / scale)
         if plan.pooled[j]:
             club += (
                 mult.get(name, 1.0)

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from clustermarketing.engine import kernels
 from clustermarketing.engine.mechanisms import Mechanism, Period, register
 
 
@@ -34,5 +35,10 @@ class Sourcing(Mechanism):
         eff = p.eff
         # for every firm: the coverage it has (or would have) through its strong ties to
         # effective members
-        coverage = -np.expm1(-(p.world.strong @ eff.astype(float)) / s.sourcing_partners)
+        strong = p.world.strong
+        if kernels.compiled():
+            partners = kernels.flag_count_kernel(strong.indptr, strong.indices, strong.data, eff)
+        else:
+            partners = strong @ eff.astype(float)
+        coverage = -np.expm1(-partners / s.sourcing_partners)
         return 1.0 - s.cooperative_cost_saving * coverage
