@@ -770,3 +770,84 @@ def flag_count_kernel(
             s += data[k] * np.float64(flag[np.uint32(indices[k])])
         out[i] = s
     return out
+
+
+@_njit
+def _pairwise_leaf(a: np.ndarray, lo: int, n: int) -> float:
+    """A block of NumPy's pairwise sum (n ≤ 128): sequential below 8 terms, else 8 accumulators."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = 8
+    stop = n - (n % 8)
+    while i < stop:
+        b = lo + i
+        r0 += a[b]
+        r1 += a[b + 1]
+        r2 += a[b + 2]
+        r3 += a[b + 3]
+        r4 += a[b + 4]
+        r5 += a[b + 5]
+        r6 += a[b + 6]
+        r7 += a[b + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@_njit
+def _pairwise_sum(a: np.ndarray, lo: int, n: int) -> float:
+    """NumPy's pairwise summation of ``a[lo:lo + n]`` (``numpy/_core/src/umath/loops_utils.h``):
+    blocks of ≤ 128 terms, larger runs split in halves (multiples of 8) and the halves' sums
+    added — the same additions in the same order, so the same result to the bit (tested against
+    NumPy). Iterative (an explicit stack): numba's on-disk cache mishandles recursion."""
+    st_lo = np.empty(64, dtype=np.int64)
+    st_n = np.empty(64, dtype=np.int64)
+    st_stage = np.empty(64, dtype=np.int64)
+    vals = np.empty(64)
+    sp = 1
+    nv = 0
+    st_lo[0], st_n[0], st_stage[0] = lo, n, 0
+    while sp > 0:
+        top = sp - 1
+        lo_t, n_t, stage = st_lo[top], st_n[top], st_stage[top]
+        if n_t <= 128:
+            vals[nv] = _pairwise_leaf(a, lo_t, n_t)
+            nv += 1
+            sp -= 1
+            continue
+        n2 = n_t // 2
+        n2 -= n2 % 8
+        if stage == 0:  # the first half
+            st_stage[top] = 1
+            st_lo[sp], st_n[sp], st_stage[sp] = lo_t, n2, 0
+            sp += 1
+        elif stage == 1:  # the second half
+            st_stage[top] = 2
+            st_lo[sp], st_n[sp], st_stage[sp] = lo_t + n2, n_t - n2, 0
+            sp += 1
+        else:  # both done: first + second
+            vals[nv - 2] = vals[nv - 2] + vals[nv - 1]
+            nv -= 1
+            sp -= 1
+    return vals[0]
+
+
+@_njit
+def masked_sum_kernel(x: np.ndarray, mask: np.ndarray) -> tuple[float, int]:
+    """``(x[mask].sum(), mask.sum())``: the selected values packed, then NumPy's pairwise sum
+    (the reduction starts from its identity 0), so the same as the reference to the bit."""
+    buf = np.empty(x.size)
+    k = 0
+    for i in range(x.size):
+        if mask[i]:
+            buf[k] = x[i]
+            k += 1
+    return 0.0 + _pairwise_sum(buf, 0, k), k
