@@ -459,20 +459,3 @@ def test_promotion_args_kernel_is_identical(seed: int, n: int, pool_a: bool, poo
         kept = outside[j] & ~pooled[j]
         assert np.array_equal(args[2 * c], np.where(kept, x, 0.0) / scale)
         assert np.array_equal(args[2 * c + 1], np.where(outside[j], x, 0.0) / scale)
-
-
-@settings(max_examples=100, deadline=None)
-@given(
-    st.integers(0, 2**31 - 1),
-    st.one_of(st.integers(0, 300), st.integers(300, 40_000)),
-    st.floats(0.0, 1.0),
-)
-def test_masked_sum_kernel_is_numpys_pairwise_sum(seed: int, n: int, keep: float) -> None:
-    """The record's sums and means: the kernel reproduces NumPy's pairwise summation (blocks,
-    8 accumulators, halves) exactly, at sizes across every branch of it."""
-    rng = np.random.default_rng(seed)
-    x = rng.normal(0, 1e3, n) * rng.random(n) ** 3  # mixed magnitudes: the order shows
-    mask = rng.random(n) < keep
-    total, count = kernels.masked_sum_kernel(x, mask)
-    assert count == int(mask.sum())
-    assert total == x[mask].sum()

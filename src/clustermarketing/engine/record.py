@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from clustermarketing.engine import kernels, signals
+from clustermarketing.engine import signals
 from clustermarketing.engine.access import Access
 from clustermarketing.engine.accounts import Accounts
 from clustermarketing.engine.context import Context
@@ -14,18 +14,7 @@ from clustermarketing.engine.metrics import MECHANISM_METRICS
 from clustermarketing.engine.pricing import consumer_surplus
 
 
-def _sum(x: np.ndarray, mask: np.ndarray) -> float:
-    """``x[mask].sum()`` (the compiled path packs and sums in one pass, the same to the bit)."""
-    if kernels.compiled():
-        return float(kernels.masked_sum_kernel(np.asarray(x, dtype=np.float64), mask)[0])
-    return float(x[mask].sum())
-
-
 def _mean(x: np.ndarray, mask: np.ndarray) -> float:
-    """``x[mask].mean()``, NaN where nothing is selected."""
-    if kernels.compiled():
-        total, count = kernels.masked_sum_kernel(np.asarray(x, dtype=np.float64), mask)
-        return float(total / count) if count else float("nan")
     return float(x[mask].mean()) if mask.any() else float("nan")
 
 
@@ -63,18 +52,18 @@ def period_record(
     sme, lead = act & ~w.leader, act & w.leader
     members, nonmem = act & group, act & ~group
     units, sales, profit = mkt.units, mkt.sales, books.profit
-    out_total = _sum(units, act)
+    out_total = float(units[act].sum())
     # inactive slots sell nothing, so sums over all slots are sums over active firms
     tot_sales = float(sales.sum())
     hhi = float(np.sum(np.square(sales / tot_sales))) if tot_sales > 0 else float("nan")
     employment = _employment(p, ctx, mkt)
     n_eff = int((act & eff).sum())
     # what firms pay for marketing: own functions and market entry, dues and allocated shares
-    mkt_cost = _sum(books.own_marketing + books.fees + books.share, act)
+    mkt_cost = float((books.own_marketing + books.fees + books.share)[act].sum())
     rec = {
         "period": float(p.t),
         "output": out_total,
-        "sales_revenue": _sum(mkt.revenue, act),
+        "sales_revenue": float(mkt.revenue[act].sum()),
         "mean_price": float(mkt.price @ sales / tot_sales) if tot_sales > 0 else float("nan"),
         "profit": _mean(profit, act),
         "member_profit": _mean(profit, members),
@@ -97,7 +86,7 @@ def period_record(
         "membership_rate": n_eff / n_act,
         "cooperation_rate": float((contrib & act).sum()) / n_eff if n_eff else float("nan"),
         "trust": _mean(state.trust, act),
-        "employment": _sum(employment, act),
+        "employment": float(employment[act].sum()),
         "awareness": signals.awareness_share(state),
         "product_diversity": 1.0 / hhi if hhi == hhi and hhi > 0 else float("nan"),
         "pooled_cost": books.pooled_total,
@@ -109,20 +98,20 @@ def period_record(
         "coordination_cost": books.coordination,
         "rebate": books.rebate,
         "allocation_se": books.allocation_se,
-        "total_profit": _sum(profit, act),
-        "production_cost": _sum(books.production, act),
-        "overhead_cost": _sum(books.overhead, act),
-        "own_marketing_cost": _sum(books.own_marketing, act),
-        "transaction_cost": _sum(books.transaction, act),
-        "contracting_cost": _sum(books.contracting, act),
-        "commission": _sum(books.commission, act),
+        "total_profit": float(profit[act].sum()),
+        "production_cost": float(books.production[act].sum()),
+        "overhead_cost": float(books.overhead[act].sum()),
+        "own_marketing_cost": float(books.own_marketing[act].sum()),
+        "transaction_cost": float(books.transaction[act].sum()),
+        "contracting_cost": float(books.contracting[act].sum()),
+        "commission": float(books.commission[act].sum()),
         # the social dilemma: what free-riding would save a member this period (dues, share, cut
         # corners) and how likely it is to be caught
         # (dues and the share net of any rebate: a free-rider forgoes the rebate too)
         "free_riding_gain": _mean(books.fees + books.share + mkt.cheat_potential, act & eff),
         "detection_probability": _mean(books.detection, act & eff),
         "lapsed_access": float(acc.lapsed),
-        "maintenance_cost": _sum(acc.own_maintenance, act) + acc.coop_maintenance,
+        "maintenance_cost": float(acc.own_maintenance[act].sum()) + acc.coop_maintenance,
         "price_iterations": float(mkt.iterations),
         "price_converged": float(mkt.converged),
     }
