@@ -459,3 +459,47 @@ def test_promotion_args_kernel_is_identical(seed: int, n: int, pool_a: bool, poo
         kept = outside[j] & ~pooled[j]
         assert np.array_equal(args[2 * c], np.where(kept, x, 0.0) / scale)
         assert np.array_equal(args[2 * c + 1], np.where(outside[j], x, 0.0) / scale)
+
+
+@settings(max_examples=80, deadline=None)
+@given(sparse_graphs(), st.floats(0.0, 1.0))
+def test_csr_prefix_is_scipys_slice(case, frac: float) -> None:
+    """The live prefix of a tie matrix: compiled slice == SciPy's ``M[:L, :L]``, entry for entry
+    and in the same order."""
+    from clustermarketing.engine.live import csr_prefix
+
+    _, n, mat = case
+    length = round(frac * n)
+    ref = mat[:length, :length].tocsr()
+    old = kernels.backend()
+    kernels.set_backend("numba")
+    try:
+        fast = csr_prefix(mat, length)
+    finally:
+        kernels.set_backend(old)
+    assert fast.shape == ref.shape
+    assert np.array_equal(fast.indptr, ref.indptr)
+    assert np.array_equal(fast.indices, ref.indices)
+    assert np.array_equal(fast.data, ref.data)
+
+
+def test_prefix_of_whole_tie_log_is_the_prefix_tie_log() -> None:
+    """The compiled path slices the whole world's cascade weights instead of rebuilding them
+    for each live prefix: the same matrix, entry for entry."""
+    import clustermarketing as cm
+    from clustermarketing.engine import period, signals
+    from clustermarketing.engine.build import build
+    from clustermarketing.engine.context import make_streams
+    from clustermarketing.engine.live import csr_prefix, view_world
+
+    sc = cm.load_scenario("footwear", ["firms.count=400"])
+    model = sc.model_config_for("collective_mark")
+    streams = make_streams(np.random.SeedSequence(5))
+    world, _ = build(sc, model, streams)
+    ctx = period.Context(world, sc, model, sc.pricing, streams)
+    for length in (1, 57, 300, world.n):
+        ref = signals.tie_log_matrix(view_world(world, length), sc.diffusion)
+        fast = csr_prefix(ctx.full_tie_log(), length)
+        assert np.array_equal(fast.indptr, ref.indptr)
+        assert np.array_equal(fast.indices, ref.indices)
+        assert np.array_equal(fast.data, ref.data)

@@ -770,3 +770,29 @@ def flag_count_kernel(
             s += data[k] * np.float64(flag[np.uint32(indices[k])])
         out[i] = s
     return out
+
+
+@_njit
+def csr_prefix_kernel(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, length: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The CSR arrays of ``M[:length, :length]``: the first ``length`` rows, entries with a column
+    below ``length``, in their order (what SciPy's slicing returns), in two passes."""
+    out_ptr = np.empty(length + 1, dtype=indptr.dtype)
+    out_ptr[0] = 0
+    count = 0
+    for i in range(length):
+        for k in range(indptr[i], indptr[i + 1]):
+            if indices[k] < length:
+                count += 1
+        out_ptr[i + 1] = count
+    out_idx = np.empty(count, dtype=indices.dtype)
+    out_data = np.empty(count, dtype=data.dtype)
+    c = 0
+    for i in range(length):
+        for k in range(indptr[i], indptr[i + 1]):
+            if indices[k] < length:
+                out_idx[c] = indices[k]
+                out_data[c] = data[k]
+                c += 1
+    return out_ptr, out_idx, out_data

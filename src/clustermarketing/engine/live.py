@@ -13,7 +13,9 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import scipy.sparse as sp
 
+from clustermarketing.engine import kernels
 from clustermarketing.engine.state import (
     FIRM,
     FIRM_DICT,
@@ -45,8 +47,20 @@ def view_world(world: World, length: int) -> World:
         return world
     sub = {f: getattr(world, f)[:length] for f in WORLD_FIRM_FIELDS}
     for f in WORLD_SLOT_FIELDS:
-        sub[f] = getattr(world, f)[:length, :length].tocsr()
+        sub[f] = csr_prefix(getattr(world, f), length)
     return dataclasses.replace(world, n=length, **sub)
+
+
+def csr_prefix(mat: sp.csr_matrix, length: int) -> sp.csr_matrix:
+    """``mat[:length, :length]`` as CSR (the compiled path slices in one pass over the rows)."""
+    if length == mat.shape[0]:
+        return mat
+    if not kernels.compiled():
+        return mat[:length, :length].tocsr()
+    indptr, indices, data = kernels.csr_prefix_kernel(mat.indptr, mat.indices, mat.data, length)
+    out = sp.csr_matrix((data, indices, indptr), shape=(length, length), copy=False)
+    out.has_sorted_indices = mat.has_sorted_indices  # a prefix keeps each row's order
+    return out
 
 
 def view_state(state: State, length: int) -> State:
