@@ -483,23 +483,31 @@ def test_csr_prefix_is_scipys_slice(case, frac: float) -> None:
     assert np.array_equal(fast.data, ref.data)
 
 
-def test_prefix_of_whole_tie_log_is_the_prefix_tie_log() -> None:
-    """The compiled path slices the whole world's cascade weights instead of rebuilding them
-    for each live prefix: the same matrix, entry for entry."""
-    import clustermarketing as cm
-    from clustermarketing.engine import period, signals
-    from clustermarketing.engine.build import build
-    from clustermarketing.engine.context import make_streams
-    from clustermarketing.engine.live import csr_prefix, view_world
+@settings(max_examples=60, deadline=None)
+@given(sparse_graphs(), st.floats(0.0, 1.0))
+def test_tie_log_kernel_is_the_reference_matrix(case, weak_share: float) -> None:
+    """The cascade's weights from the strong and weak ties: the compiled merge gives SciPy's
+    ``strong + 2 weak`` matrix with sorted rows and the same weights, entry for entry."""
+    from types import SimpleNamespace
 
-    sc = cm.load_scenario("footwear", ["firms.count=400"])
-    model = sc.model_config_for("collective_mark")
-    streams = make_streams(np.random.SeedSequence(5))
-    world, _ = build(sc, model, streams)
-    ctx = period.Context(world, sc, model, sc.pricing, streams)
-    for length in (1, 57, 300, world.n):
-        ref = signals.tie_log_matrix(view_world(world, length), sc.diffusion)
-        fast = csr_prefix(ctx.full_tie_log(), length)
-        assert np.array_equal(fast.indptr, ref.indptr)
-        assert np.array_equal(fast.indices, ref.indices)
-        assert np.array_equal(fast.data, ref.data)
+    import scipy.sparse as sp
+
+    from clustermarketing.engine.signals import tie_log_matrix
+
+    rng, n, mat = case
+    mat = ((mat + mat.T) > 0).astype(np.float64).tocsr()  # symmetric 0/1 ties
+    upper = sp.triu(mat, k=1).tocoo()
+    is_weak = rng.random(upper.nnz) < weak_share
+
+    def part(sel):
+        m = sp.coo_matrix((np.ones(sel.sum()), (upper.row[sel], upper.col[sel])), shape=(n, n))
+        return (m + m.T).tocsr()
+
+    world = SimpleNamespace(strong=part(~is_weak), weak=part(is_weak))
+    assert world.strong.has_sorted_indices and world.weak.has_sorted_indices  # the merge path
+    cfg = SimpleNamespace(p_strong=0.3, p_weak=0.05)
+    ref, fast = _both(tie_log_matrix, world, cfg)
+    assert fast.shape == ref.shape
+    assert np.array_equal(fast.indptr, ref.indptr)
+    assert np.array_equal(fast.indices, ref.indices)
+    assert np.array_equal(fast.data, ref.data)

@@ -40,26 +40,12 @@ class Context:
     group_log: list[list[dict]] | None = None
     live: World | None = None  # the world restricted to this period's live prefix
     tie_log: sp.csr_matrix | None = None  # log-survival weights of the tie cascade on ``live``
-    # (strong, weak, weights) of the whole world's tie cascade, built once for those ties
-    _tie_log_full: tuple | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.fn = function_arrays(self.sc.functions)
         self.mechanisms = Mechanisms(self.model, self.sc)
         w = np.array([s.share for s in self.sc.firms.segments], dtype=float)
         self.seg_weight = w / w.sum()
-
-    def full_tie_log(self) -> sp.csr_matrix:
-        """The tie cascade's log-survival weights over every slot (cached while the ties are
-        the same objects); a live prefix's weights are its ``[:L, :L]`` slice."""
-        from clustermarketing.engine.signals import tie_log_matrix
-
-        w = self.world
-        cached = self._tie_log_full
-        if cached is None or cached[0] is not w.strong or cached[1] is not w.weak:
-            cached = (w.strong, w.weak, tie_log_matrix(w, self.sc.diffusion))
-            self._tie_log_full = cached
-        return cached[2]
 
     def switch_model(self, model: ModelConfig, start: int, state: State | None = None) -> None:
         """Run ``model`` from period ``start`` on (after a burn-in under another model); its

@@ -796,3 +796,47 @@ def csr_prefix_kernel(
                 out_data[c] = data[k]
                 c += 1
     return out_ptr, out_idx, out_data
+
+
+@_njit
+def tie_log_kernel(
+    s_ptr: np.ndarray,
+    s_idx: np.ndarray,
+    s_data: np.ndarray,
+    w_ptr: np.ndarray,
+    w_idx: np.ndarray,
+    w_data: np.ndarray,
+    log_strong: float,
+    log_weak: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The CSR arrays of :func:`.signals.tie_log_matrix` from the strong and weak tie matrices
+    (each with sorted rows): each row's two sorted lists merged, an entry's kind
+    ``strong + 2 weak`` (entries summing to 0 dropped, as SciPy's sum drops them), its weight
+    ``log_strong`` where the kind is 1 and ``log_weak`` elsewhere — the reference's matrix."""
+    n = s_ptr.size - 1
+    out_ptr = np.empty(n + 1, dtype=s_ptr.dtype)
+    cap = (s_ptr[n] - s_ptr[0]) + (w_ptr[n] - w_ptr[0])
+    out_idx = np.empty(cap, dtype=s_idx.dtype)
+    out_data = np.empty(cap)
+    out_ptr[0] = 0
+    c = 0
+    for i in range(n):
+        a, a_end = s_ptr[i], s_ptr[i + 1]
+        b, b_end = w_ptr[i], w_ptr[i + 1]
+        while a < a_end or b < b_end:
+            if b >= b_end or (a < a_end and s_idx[a] < w_idx[b]):
+                col, kind = s_idx[a], s_data[a]
+                a += 1
+            elif a >= a_end or w_idx[b] < s_idx[a]:
+                col, kind = w_idx[b], 2.0 * w_data[b]
+                b += 1
+            else:  # both (never, for ties built by the engine)
+                col, kind = s_idx[a], s_data[a] + 2.0 * w_data[b]
+                a += 1
+                b += 1
+            if kind != 0.0:
+                out_idx[c] = col
+                out_data[c] = log_strong if kind == 1.0 else log_weak
+                c += 1
+        out_ptr[i + 1] = c
+    return out_ptr, out_idx[:c].copy(), out_data[:c].copy()

@@ -29,20 +29,14 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from clustermarketing.engine import cooperation, kernels, signals
+from clustermarketing.engine import cooperation, signals
 from clustermarketing.engine.access import update_access
 from clustermarketing.engine.accounts import settle, strategy_payoff
 from clustermarketing.engine.context import Context, draw, make_streams
 from clustermarketing.engine.demography import exit_and_entry
 from clustermarketing.engine.deviation import membership_values
 from clustermarketing.engine.functions import F_INDEX, FunctionPlan, plan_functions
-from clustermarketing.engine.live import (
-    commit_state,
-    csr_prefix,
-    live_length,
-    view_state,
-    view_world,
-)
+from clustermarketing.engine.live import commit_state, live_length, view_state, view_world
 from clustermarketing.engine.market import clear_market
 from clustermarketing.engine.mechanisms import Period
 from clustermarketing.engine.record import group_record, period_record
@@ -63,10 +57,7 @@ def step(state: State, ctx: Context) -> dict[str, float]:
     length = live_length(state, max(256, full_n // 64))
     if ctx.live is None or ctx.live.n != length:
         ctx.live = view_world(ctx.world, length)
-        if kernels.compiled():  # the whole world's weights once, then its prefix
-            ctx.tie_log = csr_prefix(ctx.full_tie_log(), length)
-        else:
-            ctx.tie_log = signals.tie_log_matrix(ctx.live, ctx.sc.diffusion)
+        ctx.tie_log = signals.tie_log_matrix(ctx.live, ctx.sc.diffusion)
     view = view_state(state, length)
     record = _step(view, ctx)
     commit_state(state, view, length)

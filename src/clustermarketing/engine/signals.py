@@ -259,8 +259,16 @@ def tie_log_matrix(world: World, cfg: DiffusionConfig) -> sp.csr_matrix:
     """``W_s log(1 − p_strong) + W_w log(1 − p_weak)``: one matrix for the tie cascade."""
     ls = np.log1p(-min(cfg.p_strong, 1 - 1e-12))
     lw = np.log1p(-min(cfg.p_weak, 1 - 1e-12))
+    strong, weak = world.strong, world.weak
+    if kernels.compiled() and strong.has_sorted_indices and weak.has_sorted_indices:
+        # one merge of the two matrices' sorted rows, no sum of sparse matrices and no sort
+        ptr, idx, data = kernels.tie_log_kernel(
+            strong.indptr, strong.indices, strong.data, weak.indptr, weak.indices, weak.data,
+            float(ls), float(lw),
+        )  # fmt: skip
+        return sp.csr_matrix((data, idx, ptr), shape=strong.shape, copy=False)
     # keep every tie as an entry even where its weight is 0 (own dissemination is folded in later)
-    kind = (world.strong + 2.0 * world.weak).tocsr()  # 1 strong, 2 weak: the two never overlap
+    kind = (strong + 2.0 * weak).tocsr()  # 1 strong, 2 weak: the two never overlap
     kind.sort_indices()
     out = kind.copy()
     out.data = np.where(kind.data == 1.0, ls, lw)
