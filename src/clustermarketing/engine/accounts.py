@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from clustermarketing.engine import kernels
 from clustermarketing.engine.access import Access
 from clustermarketing.engine.functions import coalition_cost_fn
 from clustermarketing.engine.market import Market
@@ -77,6 +78,30 @@ def operating_costs(p: Period, *, mkt: Market) -> OperatingCosts:
     """
     state, w, sc, model, eff = p.state, p.world, p.sc, p.model, p.eff
     units, revenue = mkt.units, mkt.revenue
+    if kernels.compiled():
+        n = units.size
+
+        def per_firm(x) -> np.ndarray:
+            return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)))
+
+        return OperatingCosts(
+            *kernels.operating_costs_kernel(
+                per_firm(mkt.unit_cost),
+                units,
+                per_firm(mkt.distribution),
+                state.active,
+                float(sc.firms.overhead_per_employee),
+                per_firm(w.employees),
+                float(model.contract.per_unit_fee),
+                np.broadcast_to(p.contrib, (n,)),
+                float(sc.trust.transaction_cost),
+                per_firm(state.trust),
+                np.broadcast_to(eff, (n,)),
+                float(model.contract.contracting_cost),
+                float(mkt.commission),
+                revenue,
+            )
+        )
     member_units = np.where(eff, units, 0.0)
     return OperatingCosts(
         production=mkt.unit_cost * units + mkt.distribution,
@@ -199,19 +224,34 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
         base = fees[takers] if fee_income > 0 else np.ones(takers.size)
         rebate[takers] = surplus * base / base.sum()
     share -= rebate
-    own_marketing = plan.own_cost + acc.entry_paid + acc.own_maintenance
-    profit = (
-        revenue
-        - production
-        - overhead
-        - own_marketing
-        - share
-        - fees
-        - transaction
-        - contracting
-        - commission
-        - fines
-    )
+    if kernels.compiled():
+        own_marketing, profit = kernels.profit_kernel(
+            revenue,
+            production,
+            overhead,
+            *(
+                np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)))
+                for x in (plan.own_cost, acc.entry_paid, acc.own_maintenance, share, fees)
+            ),
+            transaction,
+            contracting,
+            commission,
+            np.ascontiguousarray(fines, dtype=np.float64),
+        )
+    else:
+        own_marketing = plan.own_cost + acc.entry_paid + acc.own_maintenance
+        profit = (
+            revenue
+            - production
+            - overhead
+            - own_marketing
+            - share
+            - fees
+            - transaction
+            - contracting
+            - commission
+            - fines
+        )
     transfers = hooks.call("transfers", p, {}, mkt=mkt)
     for line in transfers.values():  # licence fees, channel rent, subcontracting, commissions
         profit = profit + line

@@ -840,3 +840,78 @@ def tie_log_kernel(
                 c += 1
         out_ptr[i + 1] = c
     return out_ptr, out_idx[:c].copy(), out_data[:c].copy()
+
+
+@_njit
+def operating_costs_kernel(
+    unit_cost: np.ndarray,
+    units: np.ndarray,
+    distribution: np.ndarray,
+    active: np.ndarray,
+    overhead_per_employee: float,
+    employees: np.ndarray,
+    fee: float,
+    contrib: np.ndarray,
+    transaction_cost: float,
+    trust: np.ndarray,
+    eff: np.ndarray,
+    contracting_cost: float,
+    commission: float,
+    revenue: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """The cost lines of :func:`.accounts.operating_costs` in one pass per firm: production,
+    overhead, dues, transaction, contracting and commission — the reference's expressions."""
+    n = units.size
+    production = np.empty(n)
+    overhead = np.empty(n)
+    fees = np.empty(n)
+    transaction = np.empty(n)
+    contracting = np.empty(n)
+    comm = np.empty(n)
+    for i in range(n):
+        e = eff[i]
+        production[i] = unit_cost[i] * units[i] + distribution[i]
+        overhead[i] = overhead_per_employee * employees[i] if active[i] else 0.0
+        fees[i] = fee * (units[i] if contrib[i] else 0.0)
+        transaction[i] = transaction_cost * (1.0 - trust[i]) * (units[i] if e else 0.0)
+        contracting[i] = contracting_cost * (1.0 - trust[i]) if e else 0.0
+        comm[i] = commission * revenue[i] if e else 0.0
+    return production, overhead, fees, transaction, contracting, comm
+
+
+@_njit
+def profit_kernel(
+    revenue: np.ndarray,
+    production: np.ndarray,
+    overhead: np.ndarray,
+    own_cost: np.ndarray,
+    entry_paid: np.ndarray,
+    own_maintenance: np.ndarray,
+    share: np.ndarray,
+    fees: np.ndarray,
+    transaction: np.ndarray,
+    contracting: np.ndarray,
+    commission: np.ndarray,
+    fines: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Own marketing ``own + entry + upkeep`` and the profit of :func:`.accounts.settle`
+    (revenue minus every cost line, subtracted in the reference's order), one pass per firm."""
+    n = revenue.size
+    own_marketing = np.empty(n)
+    profit = np.empty(n)
+    for i in range(n):
+        om = own_cost[i] + entry_paid[i] + own_maintenance[i]
+        own_marketing[i] = om
+        profit[i] = (
+            revenue[i]
+            - production[i]
+            - overhead[i]
+            - om
+            - share[i]
+            - fees[i]
+            - transaction[i]
+            - contracting[i]
+            - commission[i]
+            - fines[i]
+        )
+    return own_marketing, profit
