@@ -539,3 +539,17 @@ def test_settle_kernels_are_identical(model: str, seed: int) -> None:
     finally:
         period.settle = orig
     assert checked
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.integers(1, 60), st.integers(1, 5))
+def test_or_columns_kernel_is_identical(seed: int, n: int, k_sig: int) -> None:
+    """Writing the newly aware into the awareness matrix (hub row last, left alone)."""
+    rng = np.random.default_rng(seed)
+    aware = rng.random((n + 1, k_sig)) < 0.3
+    cols = np.sort(rng.choice(k_sig, size=rng.integers(1, k_sig + 1), replace=False))
+    newly = rng.random((n, cols.size)) < 0.3
+    ref = aware.copy()
+    ref[:n, cols] |= newly
+    kernels.or_columns_kernel(aware, cols, newly)
+    assert np.array_equal(aware, ref)

@@ -915,3 +915,32 @@ def profit_kernel(
             - fines[i]
         )
     return own_marketing, profit
+
+
+@_njit
+def newly_aware_kernel(
+    threshold: np.ndarray,
+    u_spread: np.ndarray,
+    u_detect: np.ndarray,
+    p_det: np.ndarray,
+    alive: np.ndarray,
+) -> np.ndarray:
+    """Who learns each signal of the pass: a live firm whose spread draw is below
+    ``1 − survival`` (``threshold``) or whose detection draw is below ``p_det``."""
+    n, m = threshold.shape
+    out = np.empty((n, m), dtype=np.bool_)
+    for i in range(n):
+        a = alive[i]
+        for c in range(m):
+            out[i, c] = a and (u_spread[i, c] < threshold[i, c] or u_detect[i, c] < p_det[i])
+    return out
+
+
+@_njit
+def or_columns_kernel(aware: np.ndarray, cols: np.ndarray, newly: np.ndarray) -> None:
+    """``aware[:n, cols] |= newly`` in place (``n`` the rows of ``newly``)."""
+    n, m = newly.shape
+    for i in range(n):
+        for c in range(m):
+            if newly[i, c]:
+                aware[i, cols[c]] = True

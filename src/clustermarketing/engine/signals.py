@@ -155,7 +155,10 @@ def spread(
             hub_p = 1.0 - (1.0 - hub_p) * (1.0 - detect_hub)
             if state.hub_alive:
                 aware[n, cols] |= d.uniform("hub", state.sig_active.size)[cols] < hub_p
-        aware[:n, cols] |= newly
+        if fast:
+            kernels.or_columns_kernel(aware, cols, newly)
+        else:
+            aware[:n, cols] |= newly
     # adaptation: aware firms act with probability = market orientation
     acting = np.flatnonzero(act)
     if fast:
@@ -228,9 +231,13 @@ def cascade(
         # the reference's thresholds with fewer temporaries (the same values, compared alike)
         threshold = np.expm1(log_surv)
         np.negative(threshold, out=threshold)
-        newly = u_spread < threshold
-        newly |= u_detect < p_det[:, None]
-        newly &= alive[:, None]
+        newly = kernels.newly_aware_kernel(
+            threshold,
+            u_spread,
+            u_detect,
+            np.ascontiguousarray(np.broadcast_to(p_det, (alive.size,)), dtype=np.float64),
+            alive,
+        )
         return newly, log_surv, (reporters if use_hub else None)
     n = alive.size
     alive_f = alive.astype(np.float64)
