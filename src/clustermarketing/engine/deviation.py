@@ -199,8 +199,9 @@ def membership_values(
 
     # ---- members, outside: own access only, own functions, own channel, no cooperative costs
     leavers = eff & state.active
-    if leavers.any() and fast:
-        margin = _side_kernel(
+    if leavers.any():
+        side = _side_kernel if fast else _side_reference
+        margin = side(
             p,
             mkt,
             cur_eu,
@@ -213,18 +214,6 @@ def membership_values(
             divisor=1.0,
             channel=own_channel,
         )[0]
-    elif leavers.any():
-        mask = acc.own & leavers[:, None]
-        flat = np.flatnonzero(mask.ravel())
-        fi, fm = flat // m, flat % m
-        persuasive = terms.goodwill[fi] * w.brand_sens[fm] + terms.promo_outside[fi]
-        delta = pair_base(p, fi, fm) + persuasive
-        cost = w.base_cost[fi] + pair_extra_cost(p, fi, fm)
-        others = _others(mkt, p, fi, fm, cur_eu[flat])
-        price, share = best_response_prices(delta, cost, w.b[fm], others)
-        sales = _sell(p, fi, fm, price, share, own_channel, n)
-        margin = np.bincount(fi, weights=(price - cost) * sales, minlength=n)
-    if leavers.any():
         profit_out = np.where(
             leavers,
             margin - overhead - (plan.own_cost + dropped) - acc.entry_paid - acc.own_maintenance,
@@ -239,43 +228,18 @@ def membership_values(
         transaction = sc.trust.transaction_cost * (1.0 - state.trust)
         unit_cost = w.base_cost * terms.cost_factor
         r = min(model.contract.commission_rate, 0.99)
-        has_routes = hooks is not None and hooks.has("extra_access")
-        if has_routes:
+        # the mechanisms' terms: routes to markets beyond its own and the cooperative's, their
+        # per-unit cost, a pair utility (e.g. bundles), channels a member gets or rents
+        routes = pair_util = route_cost = None
+        if hooks is not None and hooks.has("extra_access"):
             reach = (acc.own | acc.coop[None, :]) & joiners[:, None]
             routes = hooks.call("extra_access", p) & joiners[:, None] & ~reach
-            reach = reach | routes
-        elif not fast:
-            reach = (acc.own | acc.coop[None, :]) & joiners[:, None]
-            routes = np.zeros_like(reach)
-        if not fast:
-            flat = np.flatnonzero(reach.ravel())
-            fi, fm = flat // m, flat % m
-            persuasive = (terms.goodwill + terms.member_brand)[fi] * w.brand_sens[fm] + (
-                terms.promo_member + terms.club
-            )[fi]
-            delta = pair_base(p, fi, fm) + persuasive
-            route_cost = np.zeros(flat.size)
-        pair_util = route_cost_nm = None
-        if hooks is not None:
-            if hooks.has("pair_utility"):
-                pair_util = hooks.call("pair_utility", p)
-                if not fast:
-                    delta = delta + pair_util.ravel()[flat]
-            if has_routes and routes.any() and hooks.has("route_cost"):
-                route_cost_nm = hooks.call("route_cost", p)
-                if not fast:
-                    route_cost = np.where(routes.ravel()[flat], route_cost_nm.ravel()[flat], 0.0)
-        if not fast:
-            marginal = (
-                unit_cost[fi]
-                + fee
-                + transaction[fi]
-                + terms.unit_charge[fi]
-                + pair_extra_cost(p, fi, fm)
-                + route_cost
-            ) / (1 - r)
-            others = _others(mkt, p, fi, fm, cur_eu[flat])
-            price, share = best_response_prices(delta, marginal, w.b[fm], others)
+            if not routes.any():
+                routes = None
+        if hooks is not None and hooks.has("pair_utility"):
+            pair_util = hooks.call("pair_utility", p)
+        if routes is not None and hooks.has("route_cost"):
+            route_cost = hooks.call("route_cost", p)
         channel = own_channel + _joiner_channel(p, mkt, own_channel)
         if hooks is not None and hooks.has("member_channel_extra"):  # e.g. allies' channels
             channel = channel + hooks.call("member_channel_extra", p)
@@ -283,32 +247,24 @@ def membership_values(
         if hooks is not None and hooks.has("joiner_channel"):  # e.g. capacity rented from partners
             added, moved = hooks.call("joiner_channel", p)
             channel = channel + added
-        if fast:
-            use_routes = has_routes and bool(routes.any())
-            _, units, revenue, variable = _side_kernel(
-                p,
-                mkt,
-                cur_eu,
-                sel=joiners,
-                own=acc.own,
-                coop=acc.coop,
-                brand=terms.goodwill + terms.member_brand,
-                promo=terms.promo_member + terms.club,
-                firm_cost=unit_cost + fee + transaction + terms.unit_charge,
-                divisor=1 - r,
-                channel=channel,
-                routes=routes if use_routes else None,
-                route_factor=_route_factor(mkt, m) if use_routes else None,
-                route_cost=route_cost_nm,
-                pair_util=pair_util,
-            )
-        else:
-            sales = _sell(p, fi, fm, price, share, channel, n)
-            if routes.any():  # orders through a route are rationed as the members' were there
-                sales = sales * np.where(routes.ravel()[flat], _route_factor(mkt, m)[fm], 1.0)
-            units = np.bincount(fi, weights=sales, minlength=n)
-            revenue = np.bincount(fi, weights=price * sales, minlength=n)
-            variable = np.bincount(fi, weights=marginal * (1 - r) * sales, minlength=n)
+        side = _side_kernel if fast else _side_reference
+        _, units, revenue, variable = side(
+            p,
+            mkt,
+            cur_eu,
+            sel=joiners,
+            own=acc.own,
+            coop=acc.coop,
+            brand=terms.goodwill + terms.member_brand,
+            promo=terms.promo_member + terms.club,
+            firm_cost=unit_cost + fee + transaction + terms.unit_charge,
+            divisor=1 - r,
+            channel=channel,
+            routes=routes,
+            route_factor=_route_factor(mkt, m) if routes is not None else None,
+            route_cost=route_cost,
+            pair_util=pair_util,
+        )
         contracting = model.contract.contracting_cost * (1.0 - state.trust)
         share_cost = _joiner_share(p, books, mkt, units, revenue)
         # money the mechanisms would move to or from it as a member (e.g. a supplier's margin)
@@ -364,6 +320,55 @@ def _joiner_channel(p: Period, mkt: Market, own_channel: np.ndarray) -> np.ndarr
         return want * ratio
     cap_eff = float(w.capacity[eff].sum())
     return w.capacity / (cap_eff + w.capacity) * state.coop_channel
+
+
+def _side_reference(
+    p: Period,
+    mkt: Market,
+    cur_eu: np.ndarray,
+    *,
+    sel: np.ndarray,
+    own: np.ndarray,
+    coop: np.ndarray,
+    brand: np.ndarray,
+    promo: np.ndarray,
+    firm_cost: np.ndarray,
+    divisor: float,
+    channel: np.ndarray,
+    routes: np.ndarray | None = None,
+    route_factor: np.ndarray | None = None,
+    route_cost: np.ndarray | None = None,
+    pair_util: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One side of the deviation, the NumPy reference: the selected firms' pairs (own access,
+    the cooperative's markets ``coop``, the mechanisms' ``routes``), their utilities, marginal
+    costs ``(firm_cost + extra + route)/divisor`` and the others' ``Σ e^u``; best responses;
+    sales within capacity and channel. Returns per firm ``Σ (p − c) sales``, units, revenue and
+    ``Σ c·divisor·sales`` (:func:`.kernels.deviation_kernel` computes the same in one call)."""
+    w = p.world
+    n, m = w.n, w.n_markets
+    reach = (own | coop[None, :]) & sel[:, None]
+    if routes is not None:
+        reach = reach | routes
+    flat = np.flatnonzero(reach.ravel())
+    fi, fm = flat // m, flat % m
+    persuasive = brand[fi] * w.brand_sens[fm] + promo[fi]
+    delta = pair_base(p, fi, fm) + persuasive
+    if pair_util is not None:
+        delta = delta + pair_util.ravel()[flat]
+    via = routes.ravel()[flat] if routes is not None else np.zeros(flat.size, dtype=bool)
+    route = np.where(via, route_cost.ravel()[flat], 0.0) if route_cost is not None else 0.0
+    cost = (firm_cost[fi] + pair_extra_cost(p, fi, fm) + route) / divisor
+    others = _others(mkt, p, fi, fm, cur_eu[flat])
+    price, share = best_response_prices(delta, cost, w.b[fm], others)
+    sales = _sell(p, fi, fm, price, share, channel, n)
+    if routes is not None:  # orders through a route are rationed as the members' were there
+        sales = sales * np.where(via, route_factor[fm], 1.0)
+    margin = np.bincount(fi, weights=(price - cost) * sales, minlength=n)
+    units = np.bincount(fi, weights=sales, minlength=n)
+    revenue = np.bincount(fi, weights=price * sales, minlength=n)
+    variable = np.bincount(fi, weights=cost * divisor * sales, minlength=n)
+    return margin, units, revenue, variable
 
 
 def _side_kernel(
