@@ -371,6 +371,14 @@ def _side_reference(
     return margin, units, revenue, variable
 
 
+def _plain(x: np.ndarray | None, dtype: type) -> np.ndarray:
+    """A C-contiguous, writable (n, M) array (empty for None): one compiled signature for every
+    mechanism's hook output (some return read-only or strided views)."""
+    if x is None:
+        return np.zeros((0, 0), dtype=dtype)
+    return np.require(x, dtype=dtype, requirements=["C", "W"])
+
+
 def _side_kernel(
     p: Period,
     mkt: Market,
@@ -396,7 +404,6 @@ def _side_kernel(
     sig = np.flatnonzero(state.sig_active & ~state.sig_new_market)
     dist = np.zeros(m)
     dist[1:] = sc.demand.distribution_cost
-    empty2 = np.zeros((0, 0))
 
     def per_firm(x) -> np.ndarray:
         return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)))
@@ -405,11 +412,11 @@ def _side_kernel(
         sel,
         own,
         coop,
-        routes if routes is not None else np.zeros((0, 0), dtype=bool),
+        _plain(routes, bool),
         routes is not None,
-        pair_util if pair_util is not None else empty2,
+        _plain(pair_util, np.float64),
         pair_util is not None,
-        route_cost if route_cost is not None else empty2,
+        _plain(route_cost, np.float64),
         route_cost is not None,
         route_factor if route_factor is not None else np.zeros(0),
         state.quality,
