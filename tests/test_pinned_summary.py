@@ -15,9 +15,9 @@ import clustermarketing as cm
 
 # example/model (120 firms, 8 periods, 2 replicates, seed 11) -> sha256 of the summary JSON
 RUNS = {
-    "footwear/collective_mark": "55fd69ca5615ef4bdf785e867904ae5b4459ee5893ef0eb2b4a27a66ff489177",
-    "optoelectronics/exhibition_promotion": "31059bf251d4471cc6076145ff0b6b9ee527ce2550fe3dab31439a3cfdec334e",
-    "footwear/share_marketing_channel": "d96856c1c9009022d51fb3a9c0b0b51791881cb42e77b087794ae54a24475892",
+    "footwear/collective_mark": "1e459d03fd12220fa1a6b15c27a82b5b1c6596a929664eedbf17f072ffaa8448",
+    "optoelectronics/exhibition_promotion": "d01fbf9b142348dcd08a6e1b44eb35ef7474dea771f0c8963f4d79127313b572",
+    "footwear/share_marketing_channel": "d4faa3e81de6d2f4828f46440480afeee0ed57f911611f3efb389f8758051ad7",
 }
 
 

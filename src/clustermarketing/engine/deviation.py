@@ -74,15 +74,20 @@ def best_response_prices(
     >>> bool(np.isclose(p[0], 1.0 + 1.0 / (1.0 - s[0])))
     True
     """
-    if kernels.compiled():
-        return kernels.best_response_kernel(
-            np.ascontiguousarray(delta, dtype=np.float64),
-            np.ascontiguousarray(cost, dtype=np.float64),
-            np.ascontiguousarray(b, dtype=np.float64),
-            np.ascontiguousarray(others, dtype=np.float64),
-            float(tol),
-            int(max_iter),
+    if kernels.compiled():  # the same sweeps, NumPy's exp between two compiled passes
+        delta, cost, b, others = (
+            np.ascontiguousarray(x, dtype=np.float64) for x in (delta, cost, b, others)
         )
+        p = cost + 1.0 / b
+        e = np.empty_like(p)
+        for _ in range(max_iter):
+            kernels.exponent_kernel(delta, b, p, 700.0, e)
+            np.exp(e, out=e)
+            if kernels.best_response_step_kernel(e, cost, b, others, p) <= tol:
+                break
+        kernels.exponent_kernel(delta, b, p, 700.0, e)
+        np.exp(e, out=e)
+        return p, e / (others + e)
     p = cost + 1.0 / b
     s = np.zeros_like(p)
     for _ in range(max_iter):
@@ -408,17 +413,17 @@ def _side_kernel(
     def per_firm(x) -> np.ndarray:
         return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)))
 
-    return kernels.deviation_kernel(
+    use_routes = routes is not None
+    fi, fm, delta, cost, b, others = kernels.deviation_pairs_kernel(
         sel,
         own,
         coop,
         _plain(routes, bool),
-        routes is not None,
+        use_routes,
         _plain(pair_util, np.float64),
         pair_util is not None,
         _plain(route_cost, np.float64),
         route_cost is not None,
-        route_factor if route_factor is not None else np.zeros(0),
         state.quality,
         np.log(w.varieties),
         w.a,
@@ -439,10 +444,22 @@ def _side_kernel(
         np.exp(w.u0),
         mkt.inclusive,
         cur_eu,
+    )
+    price, share = best_response_prices(delta, cost, b, others)
+    return kernels.deviation_sales_kernel(
+        fi,
+        fm,
+        price,
+        share,
+        cost,
+        _plain(routes, bool),
+        use_routes,
+        route_factor if route_factor is not None else np.zeros(0),
+        w.segment,
         state.market_size,
         p.seg_weight,
         per_firm(w.capacity),
         per_firm(channel),
-        1e-9,
-        200,
+        float(divisor),
+        n,
     )

@@ -64,102 +64,103 @@ def _njit(f):
 
 
 @_njit
-def solve_packed_kernel(
-    cost: np.ndarray,
-    delta: np.ndarray,
-    b: np.ndarray,
-    group: np.ndarray,
-    exp_u0: np.ndarray,
-    p0: np.ndarray,
-    members: np.ndarray,
-    cartel: bool,
-    tol: float,
-    max_iter: int,
-    damping: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float]:
-    """The ζ-markup fixed point of :func:`.pricing.solve_packed`, fused per iteration."""
+def pricing_start_kernel(p0: np.ndarray, cost: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The pricing game's start: the warm-start price, at least the markup floor ``c + 1/b``."""
     n = cost.size
-    g = exp_u0.size
     p = np.empty(n)
     for k in range(n):
         floor = cost[k] + 1.0 / b[k]
         p[k] = p0[k] if p0[k] > floor else floor
-    ev = np.empty(n)
-    share = np.empty(n)
-    sums = np.zeros(g)
-    msum = np.zeros(g)
-    it = 0
-    resid = np.inf
-    last_gap = np.inf
-    for it in range(1, max_iter + 1):  # noqa: B007  (it is returned)
-        sums[:] = 0.0
-        for k in range(n):
-            ev[k] = np.exp(delta[k] - b[k] * p[k])
-            sums[group[k]] += ev[k]
-        if cartel:
-            msum[:] = 0.0
-        for k in range(n):
-            share[k] = ev[k] / (exp_u0[group[k]] + sums[group[k]])
-            if cartel and members[k]:
-                msum[group[k]] += share[k]
-        gap = 0.0
-        for k in range(n):
-            own = msum[group[k]] if (cartel and members[k]) else share[k]
-            step = cost[k] + 1.0 / b[k] + own * (p[k] - cost[k]) - p[k]
-            ev[k] = step  # reuse the buffer for the step
-            a = abs(step)
-            if a > gap:
-                gap = a
-        if gap > last_gap:
-            damping *= 0.5
-        last_gap = gap
-        resid = damping * gap
-        for k in range(n):
-            p[k] += damping * ev[k]
-        if resid <= tol:
-            break
-    sums[:] = 0.0
-    for k in range(n):
-        ev[k] = np.exp(delta[k] - b[k] * p[k])
-        sums[group[k]] += ev[k]
-    for k in range(n):
-        share[k] = ev[k] / (exp_u0[group[k]] + sums[group[k]])
-    return p, share, sums, it, resid
+    return p
 
 
 @_njit
-def best_response_kernel(
-    delta: np.ndarray,
+def exponent_kernel(delta: np.ndarray, b: np.ndarray, p: np.ndarray, cap: float, out: np.ndarray):
+    """``out = min(δ − b p, cap)`` per pair (``cap = inf`` for none), in place. The ``exp`` that
+    follows is NumPy's: its SIMD routine is ~8× faster than the C library's scalar ``exp`` that
+    numba calls, and it is the reference's, so results agree to the bit."""
+    for k in range(p.size):
+        x = delta[k] - b[k] * p[k]
+        out[k] = cap if x > cap else x
+
+
+@_njit
+def pricing_step_kernel(
+    ev: np.ndarray,
     cost: np.ndarray,
     b: np.ndarray,
-    others: np.ndarray,
-    tol: float,
-    max_iter: int,
+    p: np.ndarray,
+    group: np.ndarray,
+    exp_u0: np.ndarray,
+    members: np.ndarray,
+    cartel: bool,
+    share: np.ndarray,
+    step: np.ndarray,
+    sums: np.ndarray,
+    msum: np.ndarray,
+) -> float:
+    """One ζ-markup step of :func:`.pricing.solve_packed` from ``ev = e^{δ − b p}``: the group
+    sums (in pair order, as ``bincount``), the logit shares, the cartel members' share sums, the
+    step ``c + 1/b + s (p − c) − p`` (into ``step``) and its max-norm (returned)."""
+    n = ev.size
+    sums[:] = 0.0
+    for k in range(n):
+        sums[group[k]] += ev[k]
+    if cartel:
+        msum[:] = 0.0
+    for k in range(n):
+        share[k] = ev[k] / (exp_u0[group[k]] + sums[group[k]])
+        if cartel and members[k]:
+            msum[group[k]] += share[k]
+    gap = 0.0
+    for k in range(n):
+        own = msum[group[k]] if (cartel and members[k]) else share[k]
+        st = cost[k] + 1.0 / b[k] + own * (p[k] - cost[k]) - p[k]
+        step[k] = st
+        a = abs(st)
+        if a > gap:
+            gap = a
+    return gap
+
+
+@_njit
+def pricing_update_kernel(p: np.ndarray, step: np.ndarray, damping: float) -> None:
+    """``p += damping · step`` in place."""
+    for k in range(p.size):
+        p[k] += damping * step[k]
+
+
+@_njit
+def group_shares_kernel(
+    ev: np.ndarray, group: np.ndarray, exp_u0: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One firm's best response per pair, the others' Σ e^u fixed (:mod:`.deviation`)."""
-    n = cost.size
-    p = np.empty(n)
-    s = np.empty(n)
+    """Logit shares ``ev / (e^{u0} + Σ_group ev)`` and the group sums (in pair order)."""
+    n = ev.size
+    sums = np.zeros(exp_u0.size)
     for k in range(n):
-        p[k] = cost[k] + 1.0 / b[k]
-    for _ in range(max_iter):
-        worst = 0.0
-        for k in range(n):
-            x = delta[k] - b[k] * p[k]
-            e = np.exp(x if x < 700.0 else 700.0)
-            s[k] = e / (others[k] + e)
-            new = cost[k] + 1.0 / b[k] + s[k] * (p[k] - cost[k])
-            d = abs(new - p[k])
-            if d > worst:
-                worst = d
-            p[k] = new
-        if worst <= tol:
-            break
+        sums[group[k]] += ev[k]
+    share = np.empty(n)
     for k in range(n):
-        x = delta[k] - b[k] * p[k]
-        e = np.exp(x if x < 700.0 else 700.0)
-        s[k] = e / (others[k] + e)
-    return p, s
+        share[k] = ev[k] / (exp_u0[group[k]] + sums[group[k]])
+    return share, sums
+
+
+@_njit
+def best_response_step_kernel(
+    e: np.ndarray, cost: np.ndarray, b: np.ndarray, others: np.ndarray, p: np.ndarray
+) -> float:
+    """One sweep of the best responses of :func:`.deviation.best_response_prices` from
+    ``e = e^{min(δ − b p, 700)}``: share ``e / (others + e)``, ``p ← c + 1/b + s (p − c)`` in
+    place; returns the largest change."""
+    worst = 0.0
+    for k in range(p.size):
+        s = e[k] / (others[k] + e[k])
+        new = cost[k] + 1.0 / b[k] + s * (p[k] - cost[k])
+        d = abs(new - p[k])
+        if d > worst:
+            worst = d
+        p[k] = new
+    return worst
 
 
 @_njit
@@ -519,7 +520,7 @@ def current_eu_kernel(
 
 
 @_njit
-def deviation_kernel(
+def deviation_pairs_kernel(
     sel: np.ndarray,
     own: np.ndarray,
     coop: np.ndarray,
@@ -529,7 +530,6 @@ def deviation_kernel(
     use_pair_util: bool,
     route_cost: np.ndarray,
     use_route_cost: bool,
-    route_factor: np.ndarray,
     quality: np.ndarray,
     log_var: np.ndarray,
     a: np.ndarray,
@@ -550,25 +550,16 @@ def deviation_kernel(
     exp_u0: np.ndarray,
     inclusive: np.ndarray,
     cur_eu: np.ndarray,
-    market_size: np.ndarray,
-    seg_weight: np.ndarray,
-    capacity: np.ndarray,
-    channel: np.ndarray,
-    tol: float,
-    max_iter: int,
 ):
-    """One side of :func:`.deviation.membership_values` (leavers or joiners), fused.
+    """One side of :func:`.deviation.membership_values` (leavers or joiners), the pairs.
 
     For every selected firm ``i`` and every market it would reach (``own``, or the
-    cooperative's ``coop``, or a mechanism's ``routes``): the deviating firm's ``δ`` (real
-    attributes + adapted signals in slot order + ``brand_i bs_m + promo_i`` + the pair utility),
-    its marginal cost ``(firm_cost_i + dist_m + market_cost_im + route)/divisor`` and the others'
-    ``Σ e^u`` without its own current term; then the best responses of all those pairs by
-    :func:`best_response_kernel` (one joint iteration, as the reference), and per firm the units
-    sold within capacity and channel, pro rata over its markets (× the route factor on route
-    pairs). Returns per firm ``Σ (p − c) sales``, ``Σ sales``, ``Σ p sales`` and
-    ``Σ c·divisor·sales`` — the reference's expressions, summed in pair order like ``bincount``.
-    """
+    cooperative's ``coop``, or a mechanism's ``routes``), in firm-major order: the deviating
+    firm's ``δ`` (real attributes + adapted signals in slot order + ``brand_i bs_m + promo_i`` +
+    the pair utility), its marginal cost ``(firm_cost_i + dist_m + market_cost_im + route)/divisor``,
+    ``b_m`` and the others' ``Σ e^u`` without its own current term — the reference's expressions.
+    The best responses follow (:func:`.deviation.best_response_prices`), then
+    :func:`deviation_sales_kernel`."""
     n = sel.size
     m_count = coop.size
     n_k = sig_market.size
@@ -612,7 +603,32 @@ def deviation_kernel(
             o = total - cur_eu[i * m_count + m]
             others[k] = o if o > exp_u0[m] else exp_u0[m]
             k += 1
-    price, share = best_response_kernel(delta, cost, bb, others, tol, max_iter)
+    return fi, fm, delta, cost, bb, others
+
+
+@_njit
+def deviation_sales_kernel(
+    fi: np.ndarray,
+    fm: np.ndarray,
+    price: np.ndarray,
+    share: np.ndarray,
+    cost: np.ndarray,
+    routes: np.ndarray,
+    use_routes: bool,
+    route_factor: np.ndarray,
+    segment: np.ndarray,
+    market_size: np.ndarray,
+    seg_weight: np.ndarray,
+    capacity: np.ndarray,
+    channel: np.ndarray,
+    divisor: float,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per firm, from the deviation's best responses (pairs in firm-major order): the units sold
+    within capacity and channel, pro rata over its markets (× the route rationing on route pairs),
+    and ``Σ (p − c) sales``, ``Σ sales``, ``Σ p sales``, ``Σ c·divisor·sales`` — the reference's
+    expressions, summed in pair order like ``bincount``."""
+    count = fi.size
     margin = np.zeros(n)
     units = np.zeros(n)
     revenue = np.zeros(n)

@@ -65,22 +65,34 @@ def solve_packed(
     """
     n_groups = exp_u0.size
     cartel = members is not None and bool(members.any())
-    if kernels.compiled():
-        mem = members if cartel else np.zeros(0, dtype=np.bool_)
-        p, share, sums, it, resid = kernels.solve_packed_kernel(
-            np.ascontiguousarray(cost, dtype=np.float64),
-            np.ascontiguousarray(delta, dtype=np.float64),
-            np.ascontiguousarray(b, dtype=np.float64),
-            np.ascontiguousarray(group, dtype=np.int64),
-            np.ascontiguousarray(exp_u0, dtype=np.float64),
-            np.ascontiguousarray(p0, dtype=np.float64),
-            np.ascontiguousarray(mem, dtype=np.bool_),
-            cartel,
-            float(tol),
-            int(max_iter),
-            float(damping),
+    if kernels.compiled():  # compiled passes around NumPy's exp (the reference's, and SIMD)
+        cost, delta, b, exp_u0, p0 = (
+            np.ascontiguousarray(x, dtype=np.float64) for x in (cost, delta, b, exp_u0, p0)
         )
-        return PackedSolution(p, share, sums, int(it), bool(resid <= tol), float(resid))
+        group = np.ascontiguousarray(group, dtype=np.int64)
+        mem = np.ascontiguousarray(members if cartel else np.zeros(0), dtype=np.bool_)
+        p = kernels.pricing_start_kernel(p0, cost, b)
+        ev, step, share = np.empty_like(p), np.empty_like(p), np.empty_like(p)
+        sums, msum = np.zeros(n_groups), np.zeros(n_groups)
+        it = 0
+        resid = last_gap = np.inf
+        for it in range(1, max_iter + 1):  # noqa: B007
+            kernels.exponent_kernel(delta, b, p, np.inf, ev)
+            np.exp(ev, out=ev)
+            gap = kernels.pricing_step_kernel(
+                ev, cost, b, p, group, exp_u0, mem, cartel, share, step, sums, msum
+            )
+            if gap > last_gap:  # as below
+                damping *= 0.5
+            last_gap = gap
+            resid = damping * gap
+            kernels.pricing_update_kernel(p, step, damping)
+            if resid <= tol:
+                break
+        kernels.exponent_kernel(delta, b, p, np.inf, ev)
+        np.exp(ev, out=ev)
+        share, sums = kernels.group_shares_kernel(ev, group, exp_u0)
+        return PackedSolution(p, share, sums, it, bool(resid <= tol), float(resid))
     p = np.maximum(p0, cost + 1.0 / b)
     it = 0
     resid = last_gap = np.inf
