@@ -349,7 +349,7 @@ def _side_reference(
     the cooperative's markets ``coop``, the mechanisms' ``routes``), their utilities, marginal
     costs ``(firm_cost + extra + route)/divisor`` and the others' ``Σ e^u``; best responses;
     sales within capacity and channel. Returns per firm ``Σ (p − c) sales``, units, revenue and
-    ``Σ c·divisor·sales`` (:func:`.kernels.deviation_kernel` computes the same in one call)."""
+    ``Σ c·divisor·sales`` (the compiled path, :func:`_side_kernel`, computes the same with two kernels around it)."""
     w = p.world
     n, m = w.n, w.n_markets
     reach = (own | coop[None, :]) & sel[:, None]
@@ -402,8 +402,10 @@ def _side_kernel(
     route_cost: np.ndarray | None = None,
     pair_util: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One side of the deviation on the compiled path (:func:`.kernels.deviation_kernel`):
-    per firm ``Σ (p − c) sales``, units, revenue and ``Σ c·divisor·sales``."""
+    """One side of the deviation on the compiled path — the pairs
+    (:func:`.kernels.deviation_pairs_kernel`), their best responses, the sales
+    (:func:`.kernels.deviation_sales_kernel`): per firm ``Σ (p − c) sales``, units, revenue and
+    ``Σ c·divisor·sales``, the reference's (:func:`_side_reference`) to the bit."""
     w, state, sc = p.world, p.state, p.sc
     n, m = w.n, w.n_markets
     sig = np.flatnonzero(state.sig_active & ~state.sig_new_market)

@@ -1,18 +1,17 @@
 """Compiled kernels (numba) for the engine's hottest loops, with the NumPy code as reference.
 
 Each kernel computes exactly what its NumPy reference computes, fused into one pass over the
-arrays instead of a chain of temporaries: the same arithmetic in the same order, so results agree
-to floating-point rounding (≤ 1e-9 relative; ``tests/test_kernels.py`` checks it on random
-inputs and whole runs). The backend is chosen once per process:
+arrays instead of a chain of temporaries: the same arithmetic in the same order, and the
+transcendental functions (``exp``, ``log1p``, ``expm1``) left to NumPy between compiled passes
+(NumPy's SIMD routines differ from the C library's that numba calls in the last bit, and are
+faster). So the two paths give the same results to the bit: ``tests/test_kernels.py`` checks each
+kernel on random inputs and whole runs of every preset (byte-identical summary JSON). The backend
+is chosen once per process:
 
 * ``CLUSTERMARKETING_KERNELS=numpy`` (environment) or :func:`set_backend` ``("numpy")`` — the
   NumPy reference path;
 * ``numba`` (default when numba imports) — the compiled path. Compilation is cached on disk
   (``cache=True``), so only the first run on a machine pays it.
-
-Same seed ⇒ byte-identical output holds within a backend; across backends results agree to
-rounding, and discrete decisions (entry, exit, membership) agree except where a value lies within
-rounding of its threshold.
 """
 
 from __future__ import annotations
