@@ -159,8 +159,10 @@ def _read_csv(path: Path) -> list[tuple[int, list[str]]]:
     header_seen = False
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
+        end = 0  # the line the previous record ended on
         for cells in reader:
-            line = reader.line_num
+            # a record's row is the line it starts on (a quoted cell may span several lines)
+            line, end = end + 1, reader.line_num
             if not header_seen and (_blank(cells) or cells[0].lstrip().startswith("#")):
                 continue  # comment or blank line before the header
             if header_seen and _blank(cells):
