@@ -80,6 +80,18 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
+def _summary_cells(r) -> list[str]:
+    """A claim's (or a check's) row of the summary tables, after its name."""
+    return [
+        f"{int(r['holds'])}/{int(r['points'])}",
+        _pct(r["share"]),
+        f"[{_pct(r['ci_low'])}, {_pct(r['ci_high'])}]",
+        _pct(r["direction"]),
+        _deciding(r),
+        _split(r),
+    ]
+
+
 def _deciding(row: pd.Series) -> str:
     parts = [f"{name} (ρ = {rho:+.2f}, p = {_fmt(p, 2)})" for name, rho, p in row["deciding"]]
     return "; ".join(parts) if parts else "–"
@@ -210,18 +222,7 @@ def markdown(res: RegionResult, command: str, seconds: float) -> str:
                 "deciding parameters (Spearman ρ with margin)",
                 "best split",
             ],
-            [
-                [
-                    claim,
-                    f"{int(r['holds'])}/{int(r['points'])}",
-                    _pct(r["share"]),
-                    f"[{_pct(r['ci_low'])}, {_pct(r['ci_high'])}]",
-                    _pct(r["direction"]),
-                    _deciding(r),
-                    _split(r),
-                ]
-                for claim, r in summ.iterrows()
-            ],
+            [[key, *_summary_cells(r)] for key, r in summ.iterrows()],
         ),
         "",
     ]
@@ -239,18 +240,7 @@ def markdown(res: RegionResult, command: str, seconds: float) -> str:
                 "deciding parameters",
                 "best split",
             ],
-            [
-                [
-                    key,
-                    f"{int(r['holds'])}/{int(r['points'])}",
-                    _pct(r["share"]),
-                    f"[{_pct(r['ci_low'])}, {_pct(r['ci_high'])}]",
-                    _pct(r["direction"]),
-                    _deciding(r),
-                    _split(r),
-                ]
-                for key, r in by_check.iterrows()
-            ],
+            [[key, *_summary_cells(r)] for key, r in by_check.iterrows()],
         ),
         "",
     ]
