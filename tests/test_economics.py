@@ -10,20 +10,12 @@ import numpy as np
 import pytest
 
 import clustermarketing as cm
+from clustermarketing.analysis.claims import REGULATION_OFF  # the claims' "regulation off"
 from clustermarketing.engine.context import Context
 from clustermarketing.engine.period import step
 from clustermarketing.engine.runner import _after_burn_in
 from clustermarketing.games.noncooperative.public_goods import min_sanction_for_full_contribution
 from conftest import small
-
-REGULATION_OFF = [
-    "model.regulation.monitoring=0",
-    "model.regulation.fine=0",
-    "model.regulation.exclusion=0",
-    "model.regulation.norm_strength=0",
-    "model.contract.enforcement=0",
-    "model.contract.breach_penalty=0",
-]
 
 
 def _late(r: cm.SimulationResult, metric: str, last: int = 8) -> float:
