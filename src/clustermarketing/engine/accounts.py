@@ -80,22 +80,18 @@ def operating_costs(p: Period, *, mkt: Market) -> OperatingCosts:
     units, revenue = mkt.units, mkt.revenue
     if kernels.compiled():
         n = units.size
-
-        def per_firm(x) -> np.ndarray:
-            return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)))
-
         return OperatingCosts(
             *kernels.operating_costs_kernel(
-                per_firm(mkt.unit_cost),
+                kernels.per_firm(mkt.unit_cost, n),
                 units,
-                per_firm(mkt.distribution),
+                kernels.per_firm(mkt.distribution, n),
                 state.active,
                 float(sc.firms.overhead_per_employee),
-                per_firm(w.employees),
+                kernels.per_firm(w.employees, n),
                 float(model.contract.per_unit_fee),
                 np.broadcast_to(p.contrib, (n,)),
                 float(sc.trust.transaction_cost),
-                per_firm(state.trust),
+                kernels.per_firm(state.trust, n),
                 np.broadcast_to(eff, (n,)),
                 float(model.contract.contracting_cost),
                 float(mkt.commission),
@@ -230,7 +226,7 @@ def settle(p: Period, *, mkt: Market, acc: Access, hooks: Mechanisms) -> Account
             production,
             overhead,
             *(
-                np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)))
+                kernels.per_firm(x, n)
                 for x in (plan.own_cost, acc.entry_paid, acc.own_maintenance, share, fees)
             ),
             transaction,

@@ -40,7 +40,7 @@ from clustermarketing.engine import kernels
 from clustermarketing.engine.access import Access
 from clustermarketing.engine.accounts import Accounts
 from clustermarketing.engine.functions import FunctionPlan
-from clustermarketing.engine.market import Market, pair_base, pair_extra_cost
+from clustermarketing.engine.market import Market, distribution_costs, pair_base, pair_extra_cost
 from clustermarketing.engine.mechanisms import Mechanisms, Period
 
 __all__ = ["MembershipValues", "best_response_prices", "membership_values"]
@@ -205,8 +205,7 @@ def membership_values(
     # ---- members, outside: own access only, own functions, own channel, no cooperative costs
     leavers = eff & state.active
     if leavers.any():
-        side = _side_kernel if fast else _side_reference
-        margin = side(
+        margin = _side(
             p,
             mkt,
             cur_eu,
@@ -252,8 +251,7 @@ def membership_values(
         if hooks is not None and hooks.has("joiner_channel"):  # e.g. capacity rented from partners
             added, moved = hooks.call("joiner_channel", p)
             channel = channel + added
-        side = _side_kernel if fast else _side_reference
-        _, units, revenue, variable = side(
+        _, units, revenue, variable = _side(
             p,
             mkt,
             cur_eu,
@@ -327,7 +325,15 @@ def _joiner_channel(p: Period, mkt: Market, own_channel: np.ndarray) -> np.ndarr
     return w.capacity / (cap_eff + w.capacity) * state.coop_channel
 
 
-def _side_reference(
+def _plain(x: np.ndarray | None, dtype: type) -> np.ndarray:
+    """A C-contiguous, writable (n, M) array (empty for None): one compiled signature for every
+    mechanism's hook output (some return read-only or strided views)."""
+    if x is None:
+        return np.zeros((0, 0), dtype=dtype)
+    return np.require(x, dtype=dtype, requirements=["C", "W"])
+
+
+def _side(
     p: Period,
     mkt: Market,
     cur_eu: np.ndarray,
@@ -345,13 +351,69 @@ def _side_reference(
     route_cost: np.ndarray | None = None,
     pair_util: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One side of the deviation, the NumPy reference: the selected firms' pairs (own access,
-    the cooperative's markets ``coop``, the mechanisms' ``routes``), their utilities, marginal
-    costs ``(firm_cost + extra + route)/divisor`` and the others' ``Σ e^u``; best responses;
-    sales within capacity and channel. Returns per firm ``Σ (p − c) sales``, units, revenue and
-    ``Σ c·divisor·sales`` (the compiled path, :func:`_side_kernel`, computes the same with two kernels around it)."""
+    """One side of the deviation: the selected firms' pairs (own access, the cooperative's
+    markets ``coop``, the mechanisms' ``routes``), their utilities, marginal costs
+    ``(firm_cost + extra + route)/divisor`` and the others' ``Σ e^u``; best responses; sales
+    within capacity and channel. Returns per firm ``Σ (p − c) sales``, units, revenue and
+    ``Σ c·divisor·sales``. The compiled path (:func:`.kernels.deviation_pairs_kernel`, the best
+    responses, :func:`.kernels.deviation_sales_kernel`) gives the NumPy reference's (below) to the
+    bit."""
     w = p.world
     n, m = w.n, w.n_markets
+    if kernels.compiled():
+        state, sc = p.state, p.sc
+        sig = np.flatnonzero(state.sig_active & ~state.sig_new_market)
+        use_routes = routes is not None
+        fi, fm, delta, cost, b, others = kernels.deviation_pairs_kernel(
+            sel,
+            own,
+            coop,
+            _plain(routes, bool),
+            use_routes,
+            _plain(pair_util, np.float64),
+            pair_util is not None,
+            _plain(route_cost, np.float64),
+            route_cost is not None,
+            state.quality,
+            np.log(w.varieties),
+            w.a,
+            w.xi,
+            w.segment,
+            state.sig_market[sig],
+            state.sig_segment[sig],
+            np.ascontiguousarray(state.adapted[:, sig]),
+            float(sc.demand.signal_value),
+            kernels.per_firm(brand, n),
+            w.brand_sens,
+            kernels.per_firm(promo, n),
+            kernels.per_firm(firm_cost, n),
+            distribution_costs(p),
+            w.market_cost,
+            float(divisor),
+            w.b,
+            np.exp(w.u0),
+            mkt.inclusive,
+            cur_eu,
+        )
+        price, share = best_response_prices(delta, cost, b, others)
+        return kernels.deviation_sales_kernel(
+            fi,
+            fm,
+            price,
+            share,
+            cost,
+            _plain(routes, bool),
+            use_routes,
+            route_factor if route_factor is not None else np.zeros(0),
+            w.segment,
+            state.market_size,
+            p.seg_weight,
+            kernels.per_firm(w.capacity, n),
+            kernels.per_firm(channel, n),
+            float(divisor),
+            n,
+        )
+    # the NumPy reference
     reach = (own | coop[None, :]) & sel[:, None]
     if routes is not None:
         reach = reach | routes
@@ -374,94 +436,3 @@ def _side_reference(
     revenue = np.bincount(fi, weights=price * sales, minlength=n)
     variable = np.bincount(fi, weights=cost * divisor * sales, minlength=n)
     return margin, units, revenue, variable
-
-
-def _plain(x: np.ndarray | None, dtype: type) -> np.ndarray:
-    """A C-contiguous, writable (n, M) array (empty for None): one compiled signature for every
-    mechanism's hook output (some return read-only or strided views)."""
-    if x is None:
-        return np.zeros((0, 0), dtype=dtype)
-    return np.require(x, dtype=dtype, requirements=["C", "W"])
-
-
-def _side_kernel(
-    p: Period,
-    mkt: Market,
-    cur_eu: np.ndarray,
-    *,
-    sel: np.ndarray,
-    own: np.ndarray,
-    coop: np.ndarray,
-    brand: np.ndarray,
-    promo: np.ndarray,
-    firm_cost: np.ndarray,
-    divisor: float,
-    channel: np.ndarray,
-    routes: np.ndarray | None = None,
-    route_factor: np.ndarray | None = None,
-    route_cost: np.ndarray | None = None,
-    pair_util: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One side of the deviation on the compiled path — the pairs
-    (:func:`.kernels.deviation_pairs_kernel`), their best responses, the sales
-    (:func:`.kernels.deviation_sales_kernel`): per firm ``Σ (p − c) sales``, units, revenue and
-    ``Σ c·divisor·sales``, the reference's (:func:`_side_reference`) to the bit."""
-    w, state, sc = p.world, p.state, p.sc
-    n, m = w.n, w.n_markets
-    sig = np.flatnonzero(state.sig_active & ~state.sig_new_market)
-    dist = np.zeros(m)
-    dist[1:] = sc.demand.distribution_cost
-
-    def per_firm(x) -> np.ndarray:
-        return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)))
-
-    use_routes = routes is not None
-    fi, fm, delta, cost, b, others = kernels.deviation_pairs_kernel(
-        sel,
-        own,
-        coop,
-        _plain(routes, bool),
-        use_routes,
-        _plain(pair_util, np.float64),
-        pair_util is not None,
-        _plain(route_cost, np.float64),
-        route_cost is not None,
-        state.quality,
-        np.log(w.varieties),
-        w.a,
-        w.xi,
-        w.segment,
-        state.sig_market[sig],
-        state.sig_segment[sig],
-        np.ascontiguousarray(state.adapted[:, sig]),
-        float(sc.demand.signal_value),
-        per_firm(brand),
-        w.brand_sens,
-        per_firm(promo),
-        per_firm(firm_cost),
-        dist,
-        w.market_cost,
-        float(divisor),
-        w.b,
-        np.exp(w.u0),
-        mkt.inclusive,
-        cur_eu,
-    )
-    price, share = best_response_prices(delta, cost, b, others)
-    return kernels.deviation_sales_kernel(
-        fi,
-        fm,
-        price,
-        share,
-        cost,
-        _plain(routes, bool),
-        use_routes,
-        route_factor if route_factor is not None else np.zeros(0),
-        w.segment,
-        state.market_size,
-        p.seg_weight,
-        per_firm(w.capacity),
-        per_firm(channel),
-        float(divisor),
-        n,
-    )

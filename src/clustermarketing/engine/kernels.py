@@ -55,6 +55,12 @@ def compiled() -> bool:
     return _BACKEND == "numba"
 
 
+def per_firm(x, n: int) -> np.ndarray:
+    """``x`` (a scalar or an ``(n,)`` array) as the C-contiguous float64 ``(n,)`` array the
+    kernels take (a hook may return a scalar where it changes nothing)."""
+    return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)))
+
+
 def _njit(f):
     if not _HAVE_NUMBA:  # pragma: no cover
         return f

@@ -110,10 +110,14 @@ def pair_base(p: Period, fi: np.ndarray, fm: np.ndarray) -> np.ndarray:
 
 def pair_extra_cost(p: Period, fi: np.ndarray, fm: np.ndarray) -> np.ndarray:
     """Per-unit cost of a pair beyond production: distribution outside home + market cost."""
-    w = p.world
-    dist = np.zeros(w.n_markets)
+    return distribution_costs(p)[fm] + p.world.market_cost[fi, fm]
+
+
+def distribution_costs(p: Period) -> np.ndarray:
+    """(M,) distribution cost per unit sold in each market: 0 at home (market 0)."""
+    dist = np.zeros(p.world.n_markets)
     dist[1:] = p.sc.demand.distribution_cost
-    return dist[fm] + w.market_cost[fi, fm]
+    return dist
 
 
 @dataclass(frozen=True)
@@ -185,22 +189,18 @@ def firm_costs(
     member_scale = 1.0 / (1.0 - min(commission, 0.99))
     if kernels.compiled():
         n = eff.size
-
-        def per_firm(x) -> np.ndarray:
-            return np.broadcast_to(np.asarray(x, dtype=np.float64), (n,))
-
         return kernels.market_firms_kernel(
             eff,
             contributes,
             contrib,
-            per_firm(base_cost),
-            per_firm(terms.cost_factor),
-            per_firm(terms.unit_charge),
-            per_firm(trust),
-            per_firm(terms.goodwill),
-            per_firm(terms.member_brand),
-            per_firm(terms.promo_member),
-            per_firm(terms.promo_outside),
+            kernels.per_firm(base_cost, n),
+            kernels.per_firm(terms.cost_factor, n),
+            kernels.per_firm(terms.unit_charge, n),
+            kernels.per_firm(trust, n),
+            kernels.per_firm(terms.goodwill, n),
+            kernels.per_firm(terms.member_brand, n),
+            kernels.per_firm(terms.promo_member, n),
+            kernels.per_firm(terms.promo_outside, n),
             float(terms.club),
             float(saving),
             float(fee),
@@ -397,8 +397,7 @@ def clear_market(
     route = None
     if via_pair.any() and hooks.has("route_cost"):
         route = np.where(via_pair, hooks.call("route_cost", p).ravel()[flat], 0.0)
-    dist = np.zeros(m_count)
-    dist[1:] = sc.demand.distribution_cost
+    dist = distribution_costs(p)
     sig = np.flatnonzero(state.sig_active & ~state.sig_new_market)
     fi, fm, extra, cost, persuasive, delta, group, b_pair, p0 = pair_terms(
         flat,
