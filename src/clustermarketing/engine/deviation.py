@@ -364,11 +364,12 @@ def _side(
         state, sc = p.state, p.sc
         sig = np.flatnonzero(state.sig_active & ~state.sig_new_market)
         use_routes = routes is not None
+        route_flags = _plain(routes, bool)
         fi, fm, delta, cost, b, others = kernels.deviation_pairs_kernel(
             sel,
             own,
             coop,
-            _plain(routes, bool),
+            route_flags,
             use_routes,
             _plain(pair_util, np.float64),
             pair_util is not None,
@@ -402,7 +403,7 @@ def _side(
             price,
             share,
             cost,
-            _plain(routes, bool),
+            route_flags,
             use_routes,
             route_factor if route_factor is not None else np.zeros(0),
             w.segment,
