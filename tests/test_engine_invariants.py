@@ -10,6 +10,7 @@ import pytest
 import clustermarketing as cm
 from clustermarketing.engine.period import step
 from clustermarketing.engine.pricing import solve_packed
+from clustermarketing.engine.state import dtype_mismatches
 from clustermarketing.games.noncooperative import bertrand_nash_prices
 from conftest import BUILT_MODELS, COOPERATIVE_MODELS, small, world_state
 
@@ -25,6 +26,27 @@ def test_units_within_capacity_and_channels(model: str) -> None:
         assert np.all(st.output <= cap)
         assert np.all(st.output <= channel)
         assert np.all(st.output >= 0)
+
+
+@pytest.mark.parametrize("model", BUILT_MODELS)
+def test_state_keeps_its_declared_dtypes(model: str) -> None:
+    """Counters stay int32 and flags bool through entry, exit, joining and exclusion (issue 13:
+    the smallest dtype that holds each field); a phase that widened one would fail here."""
+    sc = small("footwear", "demography.exit_after=2")
+    w, st, ctx = world_state(sc, model)
+    for _ in range(12):
+        step(st, ctx)
+    assert dtype_mismatches(w) == []
+    assert dtype_mismatches(st) == []
+    assert st.died.max() >= 0  # firms did exit, so the exit path's writes were checked too
+
+
+def test_dtype_check_reports_a_widened_field() -> None:
+    w, st, _ = world_state(small())
+    st.losses = st.losses.astype(np.int64)
+    st.member = st.member.astype(float)
+    assert dtype_mismatches(st) == [("member", "bool", "float64"), ("losses", "int32", "int64")]
+    assert dtype_mismatches(w) == []
 
 
 @pytest.mark.parametrize("model", COOPERATIVE_MODELS)
