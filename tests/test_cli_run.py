@@ -164,6 +164,23 @@ def test_progress_lines_for_long_runs(
     assert quiet.stderr == ""
 
 
+@pytest.mark.parametrize("uncached", [["cascade_kernel"], []])
+def test_progress_says_when_the_first_period_compiles(
+    fake_engine: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, uncached: list[str]
+) -> None:
+    """An empty numba cache makes the first period pause ~10 s: progress says why, once."""
+    from clustermarketing.engine import kernels
+
+    monkeypatch.setattr(cli_main, "LONG_RUN_WORK", 1)
+    monkeypatch.setattr(kernels, "uncached_kernels", lambda: uncached)
+    result = runner.invoke(app, ["run", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    notes = [x for x in result.stderr.splitlines() if "compiling the engine's kernels" in x]
+    assert len(notes) == (1 if uncached else 0)
+    quiet = runner.invoke(app, ["run", "--format", "json", "--no-progress"])
+    assert quiet.stderr == ""
+
+
 # --------------------------------------------------------------------------- end to end
 
 E2E = ["run", "--periods", "3", "--replicates", "2"]

@@ -555,3 +555,23 @@ def test_or_columns_kernel_is_identical(seed: int, n: int, k_sig: int) -> None:
     ref[:n, cols] |= newly
     kernels.or_columns_kernel(aware, cols, newly)
     assert np.array_equal(aware, ref)
+
+
+def test_uncached_kernels_reports_an_empty_cache(tmp_path) -> None:
+    """With an empty numba cache every kernel is reported (the CLI then says the first period
+    compiles); on the NumPy path nothing is."""
+    code = (
+        "from numba.core.registry import CPUDispatcher\n"
+        "from clustermarketing.engine import kernels\n"
+        "every = sorted(k for k, v in vars(kernels).items() if isinstance(v, CPUDispatcher))\n"
+        "print(kernels.uncached_kernels() == every, len(every))\n"
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "CLUSTERMARKETING_KERNELS": "numba"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    same, count = out.stdout.split()
+    assert same == "True" and int(count) >= 20
+    env["CLUSTERMARKETING_KERNELS"] = "numpy"
+    code = "from clustermarketing.engine import kernels\nprint(kernels.uncached_kernels())\n"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]", out.stderr

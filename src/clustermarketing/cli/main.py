@@ -585,6 +585,12 @@ def add_units_and_provenance(summary: dict[str, Any], prov: dict[str, Any]) -> N
 LONG_RUN_WORK = 2_000_000
 
 
+#: Shown while the first period compiles the engine's numba kernels (empty cache).
+COMPILING = (
+    "compiling the engine's kernels (first run after an install, about 10 s; cached afterwards)"
+)
+
+
 @contextlib.contextmanager
 def _progress_reporter(
     enabled: bool | None,
@@ -602,6 +608,9 @@ def _progress_reporter(
     if enabled is False or (enabled is None and not terminal and work < LONG_RUN_WORK):
         yield None
         return
+    from clustermarketing.engine.kernels import uncached_kernels
+
+    compiling = bool(uncached_kernels())  # the first period will compile them: say so
     if terminal:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -613,14 +622,18 @@ def _progress_reporter(
             console=stderr,
             transient=True,
         ) as bar:
-            task = bar.add_task(f"{description} ({unit})", total=None)
+            label = f"{description} ({unit})"
+            first = f"{COMPILING}, then {label}" if compiling else label
+            task = bar.add_task(first, total=None)
 
             def update(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
+                bar.update(task, completed=done, total=total, description=label)
 
             yield update
         return
     last = [-1]
+    if compiling:
+        print(f"note: {COMPILING}", file=sys.stderr, flush=True)
 
     def lines(done: int, total: int) -> None:
         step = max(1, total // 10)

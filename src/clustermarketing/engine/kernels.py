@@ -61,6 +61,30 @@ def per_firm(x, n: int) -> np.ndarray:
     return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)))
 
 
+def uncached_kernels() -> list[str]:
+    """Names of the compiled kernels whose first call will compile (no usable on-disk cache).
+
+    Empty on the NumPy path, when every kernel is cached, or when numba's cache cannot be read
+    (then nobody is told to wait for nothing). The command line uses it to say why the first run
+    after an install pauses for several seconds (docs/performance.md, "First call").
+    """
+    if not compiled():
+        return []
+    try:
+        from numba.core.registry import CPUDispatcher
+
+        return sorted(
+            name
+            for name, fn in globals().items()
+            if isinstance(fn, CPUDispatcher)
+            and not fn.signatures
+            # numba's own index of cached overloads (empty when missing or stale)
+            and not fn._cache._cache_file._load_index()
+        )
+    except Exception:  # a private API of numba: unknown means "say nothing"
+        return []
+
+
 def _njit(f):
     if not _HAVE_NUMBA:  # pragma: no cover
         return f
