@@ -127,6 +127,10 @@ def _calibrated(
             market_cost[:n0, j][given] = v[given] - tr["base_cost"][:n0][given] - dist
 
 
+#: element type of the 0/1 tie matrices' data
+TIE_DTYPE = np.float32
+
+
 def _ties(
     scenario: Scenario, n: int, n0: int, streams: Streams
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -150,7 +154,9 @@ def _ties(
         weak = ((entrant_part(weak) + ew) > 0).astype(np.float64).tocsr()
         weak = (weak - weak.multiply(strong)).tocsr()
         weak.eliminate_zeros()
-    return strong.tocsr(), weak.tocsr()
+    # 0/1 entries: float32 data halves the matrices' value arrays (exact; products with float64
+    # vectors are computed in float64 by scipy and the kernels alike)
+    return strong.tocsr().astype(TIE_DTYPE), weak.tocsr().astype(TIE_DTYPE)
 
 
 def _initial_cash(default: np.ndarray, given: np.ndarray | None, n0: int) -> np.ndarray:
@@ -216,7 +222,7 @@ def build(scenario: Scenario, model: ModelConfig, streams: Streams) -> tuple[Wor
         n_segments=len(scenario.firms.segments),
         strong=strong,
         weak=weak,
-        ties=((strong + weak) > 0).astype(np.float64).tocsr(),
+        ties=((strong + weak) > 0).astype(TIE_DTYPE).tocsr(),
         a=np.array([m.quality_weight for m in mk]),
         b=np.array([m.price_sensitivity for m in mk]),
         brand_sens=np.array([m.brand_sensitivity for m in mk]),
