@@ -97,9 +97,11 @@ class World:
     n_initial: int = declared("firms at t = 0")
     n_markets: int = declared("markets")
     n_segments: int = declared("product segments")
-    strong: sp.csr_matrix = declared("strong ties, symmetric 0/1", SLOTS)
-    weak: sp.csr_matrix = declared("weak ties, symmetric 0/1 (never overlapping strong)", SLOTS)
-    ties: sp.csr_matrix = declared("strong + weak ties, 0/1", SLOTS)
+    strong: sp.csr_matrix = declared("strong ties, symmetric 0/1 (float32 data)", SLOTS)
+    weak: sp.csr_matrix = declared(
+        "weak ties, symmetric 0/1, never overlapping strong (float32 data)", SLOTS
+    )
+    ties: sp.csr_matrix = declared("strong + weak ties, 0/1 (float32 data)", SLOTS)
     a: np.ndarray = declared("(M,) quality weight a_m", unit="utils/index")
     b: np.ndarray = declared("(M,) price sensitivity b_m", unit="utils/CU")
     brand_sens: np.ndarray = declared("(M,) multiplier of brand utility")
