@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -29,6 +30,16 @@ def packed(draw: st.DrawFn):
     p0 = cost + rng.uniform(0, 10, n)
     members = rng.random(n) < draw(st.floats(0, 1))
     return cost, delta, b, group, exp_u0, p0, members
+
+
+@contextlib.contextmanager
+def _backend(name: str):
+    old = kernels.backend()
+    kernels.set_backend(name)
+    try:
+        yield
+    finally:
+        kernels.set_backend(old)
 
 
 def _both(fn, *args, **kw):
@@ -575,3 +586,63 @@ def test_uncached_kernels_reports_an_empty_cache(tmp_path) -> None:
     code = "from clustermarketing.engine import kernels\nprint(kernels.uncached_kernels())\n"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+_UINT = st.one_of(st.sampled_from([0, 1, 2**32 - 1, 2**32, 2**64 - 1]), st.integers(0, 2**130))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    entropy=st.one_of(_UINT, st.lists(st.integers(0, 2**70), min_size=1, max_size=6)),
+    key=st.lists(_UINT, max_size=3),
+    t=st.one_of(st.integers(0, 200), st.just(2**32 - 1)),
+    use=st.sampled_from(["join", "spread", "detect", "act"]),
+    slot=st.integers(0, 40),
+)
+def test_stream_seeding_kernel_is_numpys_seed_sequence(entropy, key, t, use, slot) -> None:
+    """The compiled path seeds each stream from the run's cached SeedSequence prefix; it must give
+    NumPy's SeedSequence state (and so the same numbers) for any entropy and spawn key."""
+    from clustermarketing.engine.streams import Streams, stream_id
+
+    root = np.random.SeedSequence(entropy, spawn_key=tuple(key))
+    streams = Streams(root)
+    ref = np.random.SeedSequence(entropy, spawn_key=(*key, t, stream_id(use), slot))
+    with _backend("numba"):
+        fast = streams.gen(t, use, slot)
+    assert fast.bit_generator.state == np.random.PCG64(ref).state
+    assert fast.random(3).tolist() == np.random.Generator(np.random.PCG64(ref)).random(3).tolist()
+    with _backend("numpy"):
+        assert streams.gen(t, use, slot).bit_generator.state == np.random.PCG64(ref).state
+
+
+def test_stream_seeding_checks_its_key() -> None:
+    from clustermarketing.engine.streams import Streams
+
+    streams = Streams(np.random.SeedSequence(5))
+    with _backend("numba"), pytest.raises(KeyError, match="not declared"):
+        streams.gen(0, "no such stream")
+    with _backend("numba"), pytest.raises(ValueError, match="non-negative"):
+        streams.gen(-1, "join")
+
+
+@pytest.mark.parametrize(
+    "x",
+    [
+        np.arange(6.0),
+        2.0,
+        3,
+        True,
+        np.float32(2.5),
+        np.arange(6, dtype=np.float32),
+        np.arange(12.0)[::2],
+        np.ones(1),
+        np.int64(4),
+    ],
+)
+def test_per_firm_is_the_broadcast(x) -> None:
+    """per_firm's fast paths return what the broadcast does, writability included (numba types a
+    read-only array differently, so a change would compile a second signature)."""
+    ref = np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (6,)))
+    got = kernels.per_firm(x, 6)
+    assert got.dtype == ref.dtype and got.flags.c_contiguous
+    assert got.tolist() == ref.tolist() and got.flags.writeable == ref.flags.writeable

@@ -57,7 +57,19 @@ def compiled() -> bool:
 
 def per_firm(x, n: int) -> np.ndarray:
     """``x`` (a scalar or an ``(n,)`` array) as the C-contiguous float64 ``(n,)`` array the
-    kernels take (a hook may return a scalar where it changes nothing)."""
+    kernels take (a hook may return a scalar where it changes nothing).
+
+    The two common cases skip ``broadcast_to`` (≈10 µs a call, ~27 calls a period: a tenth of a
+    small cluster's period) and return what it would: a read-only view of a float64 array (so a
+    kernel keeps one compiled signature) or a new writable array for a scalar.
+    """
+    if type(x) is np.ndarray:
+        if x.dtype == np.float64 and x.shape == (n,) and x.flags.c_contiguous:
+            view = x.view()
+            view.flags.writeable = False
+            return view
+    elif isinstance(x, float | int | np.floating | np.integer):
+        return np.full(n, x, dtype=np.float64)
     return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n,)))
 
 
@@ -998,3 +1010,40 @@ def or_columns_kernel(aware: np.ndarray, cols: np.ndarray, newly: np.ndarray) ->
     for i in range(n):
         for c in range(m):  # branch-free: the flags are random, a branch mispredicts
             aware[i, cols[c]] |= newly[i, c]
+
+
+@_njit
+def stream_state_kernel(pool: np.ndarray, mult: np.uint64, words: np.ndarray) -> np.ndarray:
+    """The four 64-bit words NumPy's ``SeedSequence(...).generate_state(4, np.uint64)`` gives.
+
+    ``pool`` / ``mult`` are the SeedSequence pool and hash multiplier after the run's common
+    entropy and spawn key (``streams._pool_prefix``); ``words`` the remaining 32-bit key words
+    (period, stream id, slot). Each word is mixed into every pool word, then the pool is
+    expanded — O'Neill's ``seed_seq_fe`` as NumPy implements it, in 32-bit arithmetic held in
+    uint64. ``streams.Streams.gen`` seeds ``PCG64`` with it in ≈3.7 µs instead of ≈28 µs.
+    """
+    mask = np.uint64(0xFFFFFFFF)
+    sh = np.uint64(16)
+    p = pool.copy()
+    h = mult
+    for w in words:
+        for d in range(4):
+            v = w ^ h
+            h = (h * np.uint64(0x931E8875)) & mask
+            v = (v * h) & mask
+            v ^= v >> sh
+            r = (np.uint64(0xCA01F9DD) * p[d] - np.uint64(0x4973F715) * v) & mask
+            p[d] = r ^ (r >> sh)
+    hb = np.uint64(0x8B51F9DD)
+    out = np.empty(4, dtype=np.uint64)
+    for i in range(4):
+        lo = p[(2 * i) & 3] ^ hb
+        hb = (hb * np.uint64(0x58F38DED)) & mask
+        lo = (lo * hb) & mask
+        lo ^= lo >> sh
+        hi = p[(2 * i + 1) & 3] ^ hb
+        hb = (hb * np.uint64(0x58F38DED)) & mask
+        hi = (hi * hb) & mask
+        hi ^= hi >> sh
+        out[i] = lo | (hi << np.uint64(32))
+    return out

@@ -21,9 +21,13 @@ True
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import numpy as np
+from numpy.random.bit_generator import ISeedSequence
+
+from clustermarketing.engine import kernels
 
 #: name → what it draws (filled by :func:`declare`)
 DECLARED: dict[str, str] = {}
@@ -32,6 +36,7 @@ DECLARED: dict[str, str] = {}
 BUILD_PERIOD = 2**32 - 1
 
 
+@functools.lru_cache(maxsize=1024)
 def stream_id(name: str) -> int:
     """A stable 32-bit id of a stream name (independent of Python's hash randomisation)."""
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=4).digest(), "little")
@@ -62,12 +67,87 @@ def child(seed: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, *key))
 
 
+# NumPy's SeedSequence constants (O'Neill's seed_seq_fe), for the compiled path's seeding
+_MASK32 = 0xFFFFFFFF
+_POOL_SIZE = 4
+_INIT_A, _MULT_A = 0x43B0D7E5, 0x931E8875
+_MIX_MULT_L, _MIX_MULT_R = 0xCA01F9DD, 0x4973F715
+
+
+def _uint32_words(x: int) -> list[int]:
+    """``x`` as NumPy's SeedSequence splits an integer: 32-bit words, least significant first."""
+    if x < 0:
+        raise ValueError(f"random stream key: {x}; expected a non-negative integer")
+    if x == 0:
+        return [0]
+    out = []
+    while x > 0:
+        out.append(x & _MASK32)
+        x >>= 32
+    return out
+
+
+def _pool_prefix(entropy: object, key: tuple[int, ...]) -> tuple[np.ndarray, np.uint64] | None:
+    """SeedSequence's pool and hash multiplier after mixing ``entropy`` and ``key``.
+
+    Every stream of a run shares this prefix of the entropy array (the run's entropy padded to the
+    pool size, then its spawn key); a stream's own key words are mixed in after it by
+    :func:`kernels.stream_state_kernel`. None when the entropy is not an integer or a sequence of
+    integers (then the streams use SeedSequence itself).
+    """
+    if isinstance(entropy, int | np.integer):
+        run = _uint32_words(int(entropy))
+    elif isinstance(entropy, list | tuple) and all(
+        isinstance(e, int | np.integer) for e in entropy
+    ):
+        run = [w for e in entropy for w in _uint32_words(int(e))]
+    else:
+        return None
+    run += [0] * max(0, _POOL_SIZE - len(run))  # a spawn key always follows: NumPy pads then
+    words = run + [w for k in key for w in _uint32_words(int(k))]
+    mult = _INIT_A
+
+    def hashmix(value: int) -> int:
+        nonlocal mult
+        value ^= mult
+        mult = (mult * _MULT_A) & _MASK32
+        value = (value * mult) & _MASK32
+        return value ^ (value >> 16)
+
+    def mix(x: int, y: int) -> int:
+        r = (_MIX_MULT_L * x - _MIX_MULT_R * y) & _MASK32
+        return r ^ (r >> 16)
+
+    pool = [hashmix(words[i]) for i in range(_POOL_SIZE)]
+    for src in range(_POOL_SIZE):
+        for dst in range(_POOL_SIZE):
+            if src != dst:
+                pool[dst] = mix(pool[dst], hashmix(pool[src]))
+    for w in words[_POOL_SIZE:]:
+        for dst in range(_POOL_SIZE):
+            pool[dst] = mix(pool[dst], hashmix(w))
+    return np.array(pool, dtype=np.uint64), np.uint64(mult)
+
+
+class _Seeded(ISeedSequence):
+    """A seed sequence whose state is already computed (``PCG64`` asks for four uint64 words)."""
+
+    def __init__(self, state: np.ndarray) -> None:
+        self._state = state
+
+    def generate_state(self, n_words: int, dtype: type = np.uint32) -> np.ndarray:
+        if n_words != 4 or np.dtype(dtype) != np.uint64:
+            raise ValueError(f"precomputed seed: {n_words} words of {dtype}; has 4 of uint64")
+        return self._state
+
+
 class Streams:
     """The random streams of one run, keyed by (period, stream name, slot)."""
 
     def __init__(self, seed: np.random.SeedSequence) -> None:
         self.entropy = seed.entropy
         self.key = tuple(seed.spawn_key)
+        self._prefix = _pool_prefix(self.entropy, self.key)
 
     def seq(self, t: int, use: str, slot: int = 0) -> np.random.SeedSequence:
         """The SeedSequence of ``use`` (and ``slot``) in period ``t``."""
@@ -76,8 +156,20 @@ class Streams:
         return np.random.SeedSequence(self.entropy, spawn_key=(*self.key, t, stream_id(use), slot))
 
     def gen(self, t: int, use: str, slot: int = 0) -> np.random.Generator:
-        """The generator of ``use`` (and signal ``slot``) in period ``t``."""
-        return np.random.Generator(np.random.PCG64(self.seq(t, use, slot)))
+        """The generator of ``use`` (and signal ``slot``) in period ``t``.
+
+        The compiled path computes the SeedSequence state with a kernel from the run's cached
+        prefix (the same four words, so the same numbers: a test checks it against NumPy); the
+        NumPy path builds the SeedSequence. A period makes ~20–25 generators, and at a few hundred
+        firms their seeding was a tenth of the period.
+        """
+        if self._prefix is None or not kernels.compiled():
+            return np.random.Generator(np.random.PCG64(self.seq(t, use, slot)))
+        if use not in DECLARED:
+            raise KeyError(f"random stream {use!r} is not declared (engine.streams.declare)")
+        words = _uint32_words(t) + _uint32_words(stream_id(use)) + _uint32_words(slot)
+        state = kernels.stream_state_kernel(*self._prefix, np.array(words, dtype=np.uint64))
+        return np.random.Generator(np.random.PCG64(_Seeded(state)))
 
     def build_gen(self, use: str) -> np.random.Generator:
         """The generator of a build-time ``use`` (firms, ties, markets)."""
