@@ -30,7 +30,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine import BASELINE, MODEL, _pin, scenario_for  # noqa: E402
+from engine import BASELINE, MODEL, _pin, print_head, scenario_for  # noqa: E402
 
 
 def run(example: str, arm: str, n: int, periods: int, seed: int, marks: list[int]) -> list[dict]:
@@ -82,8 +82,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{'example':16} {'arm':16} {'period':>6} {'live':>7} {'slots':>7} {'slots/live':>10} "
         f"{'exits':>7} {'ms/period/1k live':>18} {'vs first':>12}"
     )
-    print(head)
-    print("-" * len(head))
+    print_head(head)
     for example in args.examples:
         for arm in (MODEL, BASELINE):
             for r in run(example, arm, args.size, args.periods, args.seed, marks):

@@ -113,6 +113,12 @@ def _current_rss_mb() -> float:
     return float("nan")
 
 
+def print_head(head: str) -> None:
+    """A table's header line and a rule as wide (the benchmarks' tables)."""
+    print(head)
+    print("-" * len(head))
+
+
 def scenario_for(example: str, n: int):
     """The benchmark scenario: the example at ``n`` firms, ~10 ties per firm, scaled markets."""
     import clustermarketing as cm
@@ -543,8 +549,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{'tracemalloc_peak_mb':>20} {'max_rss_mb':>11} {'x_objects':>9} {'price_it':>8} "
         f"{'members':>7} {'rss_end_mb':>10}"
     )
-    print(head)
-    print("-" * len(head))
+    print_head(head)
     for n in sizes:
         for arm in arms:
             ref = results.get((OBJECTS, arm, n))

@@ -45,7 +45,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine import BASELINE, MODEL, TARGET_FPS, _pin, scenario_for  # noqa: E402
+from engine import BASELINE, MODEL, TARGET_FPS, _pin, print_head, scenario_for  # noqa: E402
 
 TRANSCENDENTALS = ("exp", "log1p", "expm1")
 
@@ -236,8 +236,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{'floor_fp/s':>11} {'engine_ms':>10} {'engine_fp/s':>12} {'engine/floor':>13} "
         f"{'target_ms':>10} {'target/floor':>13}"
     )
-    print(head)
-    print("-" * len(head))
+    print_head(head)
     for r in rows:
         print(
             f"{r['arm']:16} {r['backend']:6} {r['slots']:>8,} {r['read_mb']:>8.1f} "

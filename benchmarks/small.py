@@ -32,7 +32,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine import BASELINE, MODEL, _pin  # noqa: E402
+from engine import BASELINE, MODEL, _pin, print_head  # noqa: E402
 
 
 def _reference_paths(on: bool) -> None:
@@ -92,8 +92,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{'firms':>7} {'arm':16} {'ms/period':>10} {'firm-periods/s':>15} "
         f"{'ref ms/period':>14} {'ref firm-periods/s':>19} {'speed-up':>9}"
     )
-    print(head)
-    print("-" * len(head))
+    print_head(head)
     for n in args.sizes:
         for arm in (MODEL, BASELINE):
             times: dict[bool, list[float]] = {True: [], False: []}
