@@ -18,15 +18,20 @@ beside the engine's measured time per period:
   phases touch most arrays several times.
 * **draws** — the random numbers the period draws (counted by wrapping
   ``engine.context.Draws`` during one real period of the same state), drawn again from fresh
-  ``PCG64`` generators, one per stream, as the engine draws them.
+  ``PCG64`` generators, one per stream, seeded and drawn as the engine does.
 * **transcendentals** — the ``exp`` / ``log1p`` / ``expm1`` evaluations the period makes
   (counted by wrapping NumPy's functions during that period), evaluated again with NumPy's SIMD
   routines (the fastest available here, ~1 ns each).
 
-``floor = touch + draws + transcendentals``; ``max firm-periods/s = live firms / floor``. The
-floor is optimistic (it leaves out every arithmetic operation, every gather over ties other than
-one read, the pricing game's iterations except their ``exp``), so the engine cannot reach it;
-what it shows is whether a target lies above it at all.
+* **gather** — one neighbour sum over the ties (``ties @ x``, SciPy's CSR product, which a
+  numba loop did not beat here): information spreads over the ties every period, and the
+  cascade, trust, the join information and sourcing each need at least one such pass (the
+  engine makes several).
+
+``floor = touch + draws + transcendentals + gather``; ``max firm-periods/s = live firms /
+floor``. The floor is optimistic (it leaves out every arithmetic operation, all but one pass over
+the ties, the pricing game's iterations except their ``exp``), so the engine cannot reach it;
+what it shows is how much of a target's budget is left for the model's computation.
 """
 
 from __future__ import annotations
@@ -147,13 +152,17 @@ def _touch_seconds(world, state, ctx, repeat: int) -> tuple[float, dict]:
 
 
 def _draw_seconds(draws: Counter, generators: int, repeat: int) -> float:
-    """Best time to draw the counted numbers again from ``generators`` fresh PCG64 streams."""
+    """Best time to draw the counted numbers again from ``generators`` fresh PCG64 streams,
+    seeded as the engine seeds its streams (``Streams.gen``)."""
+    from clustermarketing.engine.streams import Streams
+
     sizes = [(name, dtype, count) for (name, dtype), count in draws.items()]
     per = max(1, generators)
+    streams = Streams(np.random.SeedSequence(1))
 
     def draw() -> None:
         for i in range(per):
-            g = np.random.Generator(np.random.PCG64(np.random.SeedSequence(1, spawn_key=(i,))))
+            g = streams.gen(i, "spread")
             for name, dtype, count in sizes:
                 share = count // per + (1 if i < count % per else 0)
                 if name == "random":
@@ -196,12 +205,14 @@ def measure(arm: str, n: int, periods: int, seed: int, repeat: int) -> dict:
     draws, calls, _ = _count_one_period(state, ctx)
     draw_s = _draw_seconds(draws, calls["generators"], repeat)
     trans_s = _transcendental_seconds(calls, repeat)
+    ties, x = ctx.live.ties, np.random.default_rng(3).random(ctx.live.n)
+    gather_s = _best(lambda: ties @ x, repeat)  # one neighbour sum: scipy's CSR product
     fp, t0 = 0, time.perf_counter()
     for _ in range(periods):
         fp += int(state.active.sum())
         period.step(state, ctx)
     engine_s = (time.perf_counter() - t0) / periods
-    floor_s = touch_s + draw_s + trans_s
+    floor_s = touch_s + draw_s + trans_s + gather_s
     return {
         "arm": arm,
         "backend": kernels.backend(),
@@ -209,6 +220,7 @@ def measure(arm: str, n: int, periods: int, seed: int, repeat: int) -> dict:
         "touch_ms": 1e3 * touch_s,
         "draw_ms": 1e3 * draw_s,
         "trans_ms": 1e3 * trans_s,
+        "gather_ms": 1e3 * gather_s,
         "floor_ms": 1e3 * floor_s,
         "engine_ms": 1e3 * engine_s,
         "engine_fps": fp / periods / engine_s,
@@ -232,7 +244,8 @@ def main(argv: list[str] | None = None) -> None:
     target_ms = 1e3 * args.size / TARGET_FPS
     head = (
         f"{'arm':16} {'impl':6} {'slots':>8} {'read_MB':>8} {'write_MB':>8} {'draws':>10} "
-        f"{'exp-like':>10} {'touch_ms':>9} {'draws_ms':>9} {'exp_ms':>7} {'floor_ms':>9} "
+        f"{'exp-like':>10} {'touch_ms':>9} {'draws_ms':>9} {'exp_ms':>7} {'gather_ms':>9} "
+        f"{'floor_ms':>9} "
         f"{'floor_fp/s':>11} {'engine_ms':>10} {'engine_fp/s':>12} {'engine/floor':>13} "
         f"{'target_ms':>10} {'target/floor':>13}"
     )
@@ -242,14 +255,15 @@ def main(argv: list[str] | None = None) -> None:
             f"{r['arm']:16} {r['backend']:6} {r['slots']:>8,} {r['read_mb']:>8.1f} "
             f"{r['written_mb']:>8.1f} {r['draws']:>10,} {r['transcendentals']:>10,} "
             f"{r['touch_ms']:>9.2f} {r['draw_ms']:>9.2f} {r['trans_ms']:>7.2f} "
-            f"{r['floor_ms']:>9.2f} {r['floor_fps']:>11,.0f} {r['engine_ms']:>10.2f} "
+            f"{r['gather_ms']:>9.2f} {r['floor_ms']:>9.2f} {r['floor_fps']:>11,.0f} {r['engine_ms']:>10.2f} "
             f"{r['engine_fps']:>12,.0f} {r['engine_ms'] / r['floor_ms']:>13.2f} "
             f"{target_ms:>10.2f} {target_ms / r['floor_ms']:>13.2f}"
         )
     print(
         f"target: {TARGET_FPS:,} firm-periods/s = {target_ms:.1f} ms per period at {args.size:,} "
-        "firms; target/floor < 1 means no implementation of this model can meet it on this "
-        "machine, engine/floor is how far the engine is from that floor."
+        "firms; target/floor is the budget in units of the floor (< 1: no implementation of this "
+        "model can meet it here; the model's computation must fit in the rest), engine/floor is "
+        "how far the engine is from that floor."
     )
 
 
