@@ -65,7 +65,7 @@ def _best(fn, repeat: int) -> float:
     return best
 
 
-def _count_one_period(state, ctx) -> tuple[Counter, Counter, dict]:
+def _count_one_period(state, ctx) -> tuple[Counter, Counter]:
     """Step one period with the draws and the transcendental functions counted."""
     from clustermarketing.engine import period, streams
 
@@ -93,12 +93,12 @@ def _count_one_period(state, ctx) -> tuple[Counter, Counter, dict]:
     for name in TRANSCENDENTALS:
         setattr(np, name, counting(name))
     try:
-        rec = period.step(state, ctx)
+        period.step(state, ctx)
     finally:
         streams.Streams.gen = orig_gen
         for name, ufunc in saved.items():
             setattr(np, name, ufunc)
-    return draws, calls, rec
+    return draws, calls
 
 
 class _CountingGenerator:
@@ -202,7 +202,7 @@ def measure(arm: str, n: int, periods: int, seed: int, repeat: int) -> dict:
         period.step(state, ctx)
     live = int(state.active.sum())
     touch_s, nbytes = _touch_seconds(world, state, ctx, repeat)
-    draws, calls, _ = _count_one_period(state, ctx)
+    draws, calls = _count_one_period(state, ctx)
     draw_s = _draw_seconds(draws, calls["generators"], repeat)
     trans_s = _transcendental_seconds(calls, repeat)
     ties, x = ctx.live.ties, np.random.default_rng(3).random(ctx.live.n)

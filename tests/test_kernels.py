@@ -42,6 +42,30 @@ def _backend(name: str):
         kernels.set_backend(old)
 
 
+def _simulate_comparing(phase: str, compare, example: str, model: str, periods: int, seed: int):
+    """A 60-firm run in which every call of ``engine.period.<phase>`` is evaluated on both
+    backends and ``compare(p, reference, compiled)`` checks them; the run goes on with the
+    reference's result. Returns what ``compare`` returned at each call."""
+    import clustermarketing as cm
+    from clustermarketing.engine import period
+
+    phase_fn = getattr(period, phase)
+    checked = []
+
+    def both(p, **kw):
+        ref, fast = _both(phase_fn, p, **kw)
+        checked.append(compare(p, ref, fast))
+        return ref
+
+    sc = cm.load_scenario(example, ["firms.count=60"])
+    setattr(period, phase, both)
+    try:
+        cm.simulate(sc, model=model, periods=periods, replicates=1, seed=seed)
+    finally:
+        setattr(period, phase, phase_fn)
+    return checked
+
+
 def _both(fn, *args, **kw):
     old = kernels.backend()
     try:
@@ -356,26 +380,14 @@ def test_membership_values_kernel_matches_numpy(model: str, seed: int, example: 
 
     The run goes on with the reference's values; at each period both backends evaluate the same
     inputs."""
-    import clustermarketing as cm
-    from clustermarketing.engine import deviation, period
 
-    checked = []
-
-    def both(p, **kw):
-        ref, fast = _both(deviation.membership_values, p, **kw)
+    def compare(p, ref, fast) -> int:
         for name in ("member", "joiner", "profit_outside", "profit_inside"):
             r, f = getattr(ref, name), getattr(fast, name)
             np.testing.assert_array_equal(f, r, err_msg=name)  # to the bit
-        checked.append(int(p.eff.sum()))
-        return ref
+        return int(p.eff.sum())
 
-    sc = cm.load_scenario(example, ["firms.count=60"])
-    orig = period.membership_values
-    period.membership_values = both
-    try:
-        cm.simulate(sc, model=model, periods=4, replicates=1, seed=seed)
-    finally:
-        period.membership_values = orig
+    checked = _simulate_comparing("membership_values", compare, example, model, 4, seed)
     assert checked and max(checked) > 0  # members existed, so both sides were evaluated
 
 
@@ -531,27 +543,13 @@ def test_tie_log_kernel_is_the_reference_matrix(case, weak_share: float) -> None
 def test_settle_kernels_are_identical(model: str, seed: int) -> None:
     """Every period of a run: the compiled cost lines and profit == the NumPy reference, to the
     bit (the same elementwise expressions in the same order)."""
-    import clustermarketing as cm
-    from clustermarketing.engine import accounts, period
 
-    checked = []
-
-    def both(p, **kw):
-        ref, fast = _both(accounts.settle, p, **kw)
+    def compare(p, ref, fast) -> None:
         for name in ("production", "overhead", "fees", "transaction", "contracting",
                      "commission", "own_marketing", "profit"):  # fmt: skip
             assert np.array_equal(getattr(ref, name), getattr(fast, name)), name
-        checked.append(1)
-        return ref
 
-    sc = cm.load_scenario("footwear", ["firms.count=60"])
-    orig = period.settle
-    period.settle = both
-    try:
-        cm.simulate(sc, model=model, periods=3, replicates=1, seed=seed)
-    finally:
-        period.settle = orig
-    assert checked
+    assert _simulate_comparing("settle", compare, "footwear", model, 3, seed)
 
 
 @settings(max_examples=60, deadline=None)

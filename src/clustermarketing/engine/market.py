@@ -46,6 +46,7 @@ class FirmTerms:
 
 
 _PROMOTION = ("customer_acquisition", "sales_promotion")  # the functions that promote (utility)
+_PROMOTION_INDEX = np.array([F_INDEX[f] for f in _PROMOTION], dtype=np.int64)
 
 
 def firm_terms(p: Period, *, hooks: Mechanisms) -> FirmTerms:
@@ -64,7 +65,7 @@ def firm_terms(p: Period, *, hooks: Mechanisms) -> FirmTerms:
             np.asarray(plan.intensity, dtype=np.float64),
             plan.outside,
             np.asarray(plan.pooled, dtype=np.bool_),
-            np.array([F_INDEX[f] for f in _PROMOTION], dtype=np.int64),
+            _PROMOTION_INDEX,
             float(scale),
         )
         np.log1p(logs, out=logs)

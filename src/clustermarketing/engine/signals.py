@@ -235,7 +235,7 @@ def cascade(
             threshold,
             u_spread,
             u_detect,
-            np.ascontiguousarray(np.broadcast_to(p_det, (alive.size,)), dtype=np.float64),
+            kernels.per_firm(p_det, alive.size),
             alive,
         )
         return newly, log_surv, (reporters if use_hub else None)

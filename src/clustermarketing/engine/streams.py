@@ -67,11 +67,10 @@ def child(seed: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, *key))
 
 
-# NumPy's SeedSequence constants (O'Neill's seed_seq_fe), for the compiled path's seeding
+# NumPy's SeedSequence: 32-bit words, a pool of 4, and the hash multiplier's start and factor
 _MASK32 = 0xFFFFFFFF
 _POOL_SIZE = 4
 _INIT_A, _MULT_A = 0x43B0D7E5, 0x931E8875
-_MIX_MULT_L, _MIX_MULT_R = 0xCA01F9DD, 0x4973F715
 
 
 def _uint32_words(x: int) -> list[int]:
@@ -90,43 +89,28 @@ def _uint32_words(x: int) -> list[int]:
 def _pool_prefix(entropy: object, key: tuple[int, ...]) -> tuple[np.ndarray, np.uint64] | None:
     """SeedSequence's pool and hash multiplier after mixing ``entropy`` and ``key``.
 
-    Every stream of a run shares this prefix of the entropy array (the run's entropy padded to the
-    pool size, then its spawn key); a stream's own key words are mixed in after it by
-    :func:`kernels.stream_state_kernel`. None when the entropy is not an integer or a sequence of
+    Every stream of a run shares this prefix of the entropy array (the run's entropy, at least the
+    pool size of words, then its spawn key); a stream's own key words are mixed in after it by
+    :func:`kernels.stream_state_kernel`. The pool is NumPy's own (``SeedSequence(entropy,
+    spawn_key=key).pool``: zero-padding the entropy to the pool size mixes as running the hash out
+    with zeros does); the multiplier is ``INIT_A · MULT_A^k mod 2^32`` after the ``k`` hash steps
+    of that mixing — one per pool word, one per ordered pair of pool words, and one per pool word
+    for each word after the first four. None when the entropy is not an integer or a sequence of
     integers (then the streams use SeedSequence itself).
     """
     if isinstance(entropy, int | np.integer):
-        run = _uint32_words(int(entropy))
+        run = len(_uint32_words(int(entropy)))
     elif isinstance(entropy, list | tuple) and all(
         isinstance(e, int | np.integer) for e in entropy
     ):
-        run = [w for e in entropy for w in _uint32_words(int(e))]
+        run = sum(len(_uint32_words(int(e))) for e in entropy)
     else:
         return None
-    run += [0] * max(0, _POOL_SIZE - len(run))  # a spawn key always follows: NumPy pads then
-    words = run + [w for k in key for w in _uint32_words(int(k))]
-    mult = _INIT_A
-
-    def hashmix(value: int) -> int:
-        nonlocal mult
-        value ^= mult
-        mult = (mult * _MULT_A) & _MASK32
-        value = (value * mult) & _MASK32
-        return value ^ (value >> 16)
-
-    def mix(x: int, y: int) -> int:
-        r = (_MIX_MULT_L * x - _MIX_MULT_R * y) & _MASK32
-        return r ^ (r >> 16)
-
-    pool = [hashmix(words[i]) for i in range(_POOL_SIZE)]
-    for src in range(_POOL_SIZE):
-        for dst in range(_POOL_SIZE):
-            if src != dst:
-                pool[dst] = mix(pool[dst], hashmix(pool[src]))
-    for w in words[_POOL_SIZE:]:
-        for dst in range(_POOL_SIZE):
-            pool[dst] = mix(pool[dst], hashmix(w))
-    return np.array(pool, dtype=np.uint64), np.uint64(mult)
+    words = max(run, _POOL_SIZE) + sum(len(_uint32_words(int(k))) for k in key)
+    steps = _POOL_SIZE * _POOL_SIZE + _POOL_SIZE * (words - _POOL_SIZE)
+    mult = _INIT_A * pow(_MULT_A, steps, 2**32) & _MASK32
+    pool = np.random.SeedSequence(entropy, spawn_key=key).pool.astype(np.uint64)
+    return pool, np.uint64(mult)
 
 
 class _Seeded(ISeedSequence):
